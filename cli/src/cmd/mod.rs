@@ -1,0 +1,42 @@
+//! The subcommands, one module each.
+
+mod build;
+mod run;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Build, run and prove Rust programs on the Nexus Zero zkVM.
+#[derive(Parser, Debug)]
+#[command(name = "nzero", version, about)]
+pub(crate) struct Cli {
+    /// Print one JSON object on stdout instead of text.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Compile a guest crate to an RV32IM ELF.
+    Build(build::Args),
+    /// Execute an ELF and print its public values, exit code and cycle count.
+    Run(run::Args),
+}
+
+impl Cli {
+    /// Whether the output is JSON.
+    pub(crate) fn json(&self) -> bool {
+        self.json
+    }
+
+    /// Runs the chosen subcommand; the exit code reflects the guest's when there is one.
+    pub(crate) fn run(&self) -> anyhow::Result<ExitCode> {
+        match &self.command {
+            Command::Build(args) => build::run(args, self.json),
+            Command::Run(args) => run::run(args, self.json),
+        }
+    }
+}

@@ -1,0 +1,2 @@
+//! Execution speed benchmark (filled in below).
+fn main() {}

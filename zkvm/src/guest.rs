@@ -1,0 +1,140 @@
+//! Building guest programs: `cargo build` for `riscv32im-unknown-none-elf` with the VM's linker script.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use nzero_abi::layout::{HEAP_END, PROGRAM_START, STACK_TOP};
+
+/// The Rust target every guest is compiled for.
+pub const GUEST_TARGET: &str = "riscv32im-unknown-none-elf";
+
+/// Why a guest could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    /// The guest directory has no `Cargo.toml`.
+    #[error("{0} is not a Cargo package (no Cargo.toml)")]
+    NotAPackage(PathBuf),
+    /// Cargo could not be started.
+    #[error("cannot run cargo: {0}")]
+    Cargo(#[source] std::io::Error),
+    /// Writing the linker script failed.
+    #[error("cannot write the linker script to {path}: {source}")]
+    LinkerScript {
+        /// Where.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Compilation failed; cargo's diagnostics went to standard error.
+    #[error("cargo build failed with {0}")]
+    Failed(std::process::ExitStatus),
+    /// The package produced no binary.
+    #[error("the package built no binary")]
+    NoBinary,
+    /// The package produced several binaries and none was chosen.
+    #[error("the package built several binaries ({}); choose one", .0.join(", "))]
+    SeveralBinaries(Vec<String>),
+}
+
+/// How to build a guest.
+#[derive(Clone, Debug, Default)]
+pub struct BuildOptions {
+    /// The binary to build when the package has several.
+    pub bin: Option<String>,
+    /// Cargo's target directory (default: the guest workspace's own `target/`).
+    pub target_dir: Option<PathBuf>,
+}
+
+/// The linker script every guest is linked with: it places the program at
+/// [`PROGRAM_START`], and tells the runtime where the heap and stack are.
+pub fn linker_script() -> String {
+    format!(
+        r#"/* Nexus Zero guest memory map: generated from nzero_abi::layout. */
+OUTPUT_ARCH(riscv)
+ENTRY(_start)
+SECTIONS
+{{
+  . = {PROGRAM_START:#x};
+  .text : {{ *(.text._start) *(.text .text.*) }}
+  . = ALIGN(0x1000);
+  .rodata : {{ *(.rodata .rodata.*) *(.srodata .srodata.*) }}
+  . = ALIGN(0x1000);
+  .data : {{ *(.data .data.*) *(.sdata .sdata.*) }}
+  .bss (NOLOAD) : {{ *(.sbss .sbss.*) *(.bss .bss.*) *(COMMON) }}
+  . = ALIGN(16);
+  _end = .;
+  PROVIDE(__global_pointer$ = ADDR(.data) + 0x800);
+  PROVIDE(__nzero_stack_top = {STACK_TOP:#x});
+  PROVIDE(__nzero_heap_end = {HEAP_END:#x});
+  /DISCARD/ : {{ *(.eh_frame .eh_frame_hdr .note .note.* .comment) }}
+}}
+"#
+    )
+}
+
+/// Builds the guest package in `dir` (release profile) and returns the path of its ELF.
+///
+/// Cargo's own output streams to standard error.
+///
+/// # Errors
+/// A [`BuildError`] when the directory is not a package, cargo fails, or the binary to return is
+/// ambiguous.
+pub fn build_guest(dir: &Path, options: &BuildOptions) -> Result<PathBuf, BuildError> {
+    let manifest = dir.join("Cargo.toml");
+    if !manifest.is_file() {
+        return Err(BuildError::NotAPackage(dir.to_path_buf()));
+    }
+    let script_dir = std::env::temp_dir().join(format!("nzero-link-{}", std::process::id()));
+    let script = script_dir.join("link.x");
+    std::fs::create_dir_all(&script_dir)
+        .and_then(|()| std::fs::write(&script, linker_script()))
+        .map_err(|source| BuildError::LinkerScript { path: script.clone(), source })?;
+
+    let mut cargo = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    cargo
+        .args(["build", "--release", "--target", GUEST_TARGET, "--message-format=json-render-diagnostics"])
+        .arg("--manifest-path")
+        .arg(&manifest)
+        // The guest's flags replace any the host configured (target-cpu=native has no meaning here).
+        .env("CARGO_ENCODED_RUSTFLAGS", format!("-Clink-arg=-T{}", script.display()))
+        .env_remove("RUSTFLAGS")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit());
+    if let Some(bin) = &options.bin {
+        cargo.args(["--bin", bin]);
+    }
+    if let Some(target_dir) = &options.target_dir {
+        cargo.arg("--target-dir").arg(target_dir);
+    }
+    tracing::debug!(?cargo, "building guest");
+    let mut child = cargo.spawn().map_err(BuildError::Cargo)?;
+    let mut executables = Vec::new();
+    if let Some(stdout) = child.stdout.take() {
+        for line in BufReader::new(stdout).lines() {
+            let line = line.map_err(BuildError::Cargo)?;
+            let Ok(message) = serde_json::from_str::<serde_json::Value>(&line) else { continue };
+            if message["reason"] == "compiler-artifact"
+                && let Some(exe) = message["executable"].as_str() {
+                    executables.push(PathBuf::from(exe));
+                }
+        }
+    }
+    let status = child.wait().map_err(BuildError::Cargo)?;
+    let _ = std::fs::remove_dir_all(&script_dir);
+    if !status.success() {
+        return Err(BuildError::Failed(status));
+    }
+    match executables.len() {
+        0 => Err(BuildError::NoBinary),
+        1 => Ok(executables.remove(0)),
+        _ => Err(BuildError::SeveralBinaries(
+            executables
+                .iter()
+                .filter_map(|p| p.file_name())
+                .map(|n| n.to_string_lossy().into_owned())
+                .collect(),
+        )),
+    }
+}
