@@ -116,9 +116,10 @@ pub fn build_guest(dir: &Path, options: &BuildOptions) -> Result<PathBuf, BuildE
             let line = line.map_err(BuildError::Cargo)?;
             let Ok(message) = serde_json::from_str::<serde_json::Value>(&line) else { continue };
             if message["reason"] == "compiler-artifact"
-                && let Some(exe) = message["executable"].as_str() {
-                    executables.push(PathBuf::from(exe));
-                }
+                && let Some(exe) = message["executable"].as_str()
+            {
+                executables.push(PathBuf::from(exe));
+            }
         }
     }
     let status = child.wait().map_err(BuildError::Cargo)?;

@@ -1,5 +1,6 @@
 //! The syscalls a guest makes with `ecall` (see `nzero_abi::syscall` and `docs/ABI.md`).
 
+use nzero_abi::layout::MEMORY_END;
 use nzero_abi::syscall;
 
 use super::{A0, ExecError, Execution, Vm};
@@ -74,8 +75,11 @@ impl Vm<'_> {
             return Ok(Vec::new());
         }
         let last = addr.checked_add(len - 1).ok_or(ExecError::MemoryOutOfBounds { pc, addr: u32::MAX })?;
-        if let Some(&outside) = [addr, last].iter().find(|&&a| !Memory::contains(a)) {
-            return Err(ExecError::MemoryOutOfBounds { pc, addr: outside });
+        if !Memory::contains(addr) {
+            return Err(ExecError::MemoryOutOfBounds { pc, addr });
+        }
+        if !Memory::contains(last) {
+            return Err(ExecError::MemoryOutOfBounds { pc, addr: MEMORY_END });
         }
         Ok((addr..=last).map(|a| self.memory.byte(a)).collect())
     }
