@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use nzero_abi::layout::{HEAP_END, PROGRAM_START, STACK_TOP};
+use sha2::{Digest, Sha256};
 
 /// The Rust target every guest is compiled for.
 pub const GUEST_TARGET: &str = "riscv32im-unknown-none-elf";
@@ -74,6 +75,27 @@ SECTIONS
     )
 }
 
+/// Writes the linker script to a path named by its content hash, so every build with the same
+/// script passes the same flags to rustc and cargo's cache stays valid.
+fn write_linker_script() -> Result<PathBuf, BuildError> {
+    let script = linker_script();
+    let digest = Sha256::digest(script.as_bytes());
+    let path = std::env::temp_dir().join(format!("nzero-link-{}.x", hex16(&digest)));
+    if std::fs::read_to_string(&path).is_ok_and(|existing| existing == script) {
+        return Ok(path);
+    }
+    // Write under a unique name and rename, so concurrent builds never see a partial file.
+    let partial = path.with_extension(format!("{}.tmp", std::process::id()));
+    std::fs::write(&partial, &script)
+        .and_then(|()| std::fs::rename(&partial, &path))
+        .map_err(|source| BuildError::LinkerScript { path: path.clone(), source })?;
+    Ok(path)
+}
+
+fn hex16(bytes: &[u8]) -> String {
+    bytes.iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
+
 /// Builds the guest package in `dir` (release profile) and returns the path of its ELF.
 ///
 /// Cargo's own output streams to standard error.
@@ -86,12 +108,7 @@ pub fn build_guest(dir: &Path, options: &BuildOptions) -> Result<PathBuf, BuildE
     if !manifest.is_file() {
         return Err(BuildError::NotAPackage(dir.to_path_buf()));
     }
-    let script_dir = std::env::temp_dir().join(format!("nzero-link-{}", std::process::id()));
-    let script = script_dir.join("link.x");
-    std::fs::create_dir_all(&script_dir)
-        .and_then(|()| std::fs::write(&script, linker_script()))
-        .map_err(|source| BuildError::LinkerScript { path: script.clone(), source })?;
-
+    let script = write_linker_script()?;
     let mut cargo = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
     cargo
         .args(["build", "--release", "--target", GUEST_TARGET, "--message-format=json-render-diagnostics"])
@@ -100,6 +117,10 @@ pub fn build_guest(dir: &Path, options: &BuildOptions) -> Result<PathBuf, BuildE
         // The guest's flags replace any the host configured (target-cpu=native has no meaning here).
         .env("CARGO_ENCODED_RUSTFLAGS", format!("-Clink-arg=-T{}", script.display()))
         .env_remove("RUSTFLAGS")
+        // A host build's target dir (CI caches one) would also hold the host's build lock while its
+        // tests run, deadlocking a nested build; guests use their own workspace's `target/`.
+        .env_remove("CARGO_TARGET_DIR")
+        .env_remove("CARGO_BUILD_TARGET_DIR")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit());
     if let Some(bin) = &options.bin {
@@ -123,7 +144,6 @@ pub fn build_guest(dir: &Path, options: &BuildOptions) -> Result<PathBuf, BuildE
         }
     }
     let status = child.wait().map_err(BuildError::Cargo)?;
-    let _ = std::fs::remove_dir_all(&script_dir);
     if !status.success() {
         return Err(BuildError::Failed(status));
     }

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The main job: build the nzero CLI and the example guests, then run each guest on the zkVM.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+./script/bootstrap.sh
+cargo build --release -p nzero-cli
+nzero=target/release/nzero
+if [ -n "${CARGO_TARGET_DIR:-}" ]; then nzero="$CARGO_TARGET_DIR/release/nzero"; fi
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
+
+step "nzero build examples/fibonacci"
+fib=$("$nzero" build examples/fibonacci --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["elf"])')
+step "nzero run fibonacci (n = 1000: --input-hex e807, postcard's varint for 1000)"
+"$nzero" run "$fib" --input-hex e807
+
+step "nzero build examples/sha256 && nzero run (input: this script)"
+sha=$("$nzero" build examples/sha256 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["elf"])')
+"$nzero" run "$sha" --input script/demo.sh
+printf 'host sha256sum: %s\n' "$(sha256sum script/demo.sh | cut -d' ' -f1)"
+
+step "nzero build examples/json && nzero run (a small ledger)"
+json=$("$nzero" build examples/json --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["elf"])')
+ledger=$(mktemp)
+trap 'rm -f "$ledger"' EXIT
+echo '{"threshold": 100, "transfers": [{"from": "alice", "to": "bob", "amount": 250}, {"from": "bob", "to": "carol", "amount": 40}]}' > "$ledger"
+"$nzero" run "$json" --input "$ledger" --json
