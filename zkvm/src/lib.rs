@@ -1,4 +1,4 @@
-//! The Nexus Zero zkVM: load an RV32IM ELF, execute it, and record the execution for the prover.
+//! The Nexus Zero zkVM: load an RV32IM ELF, execute it, prove the execution with Stwo, verify proofs.
 //!
 //! ```no_run
 //! use nzero_zkvm::{ExecConfig, Input, Program, execute};
@@ -12,6 +12,8 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod air;
+mod config;
 mod elf;
 mod executor;
 mod guest;
@@ -19,8 +21,14 @@ mod input;
 pub mod isa;
 mod memory;
 mod program;
+mod proof;
+#[cfg(feature = "prover")]
+mod prover;
 mod record;
+mod verifier;
 
+pub use air::{Claim, ComponentKind, Statement};
+pub use config::StarkConfig;
 pub use elf::{ElfError, MAX_CODE_BYTES};
 pub use executor::{ExecConfig, ExecError, Execution, Vm, execute, trace};
 pub use guest::{BuildError, BuildOptions, GUEST_TARGET, build_guest, linker_script};
@@ -28,4 +36,8 @@ pub use input::{EncodeError, Input};
 pub use memory::Memory;
 pub use nzero_abi as abi;
 pub use program::Program;
+pub use proof::{FORMAT_VERSION, ProgramKey, ProgramRoots, ProgramShape, Proof, ProofFileError};
+#[cfg(feature = "prover")]
+pub use prover::{ProveError, WitnessError, program_key, prove};
 pub use record::{ExecutionRecord, Step, Tracer};
+pub use verifier::{MAX_LOG_SIZE, VerifyError, verify};

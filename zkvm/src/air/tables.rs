@@ -1,0 +1,210 @@
+//! The lookup tables: the program, the initial memory image, and the range tables. Their contents
+//! are preprocessed columns (fixed by the program, committed in the program key); the prover only
+//! supplies how often each row was used.
+
+use stwo::core::fields::m31::{BaseField, M31};
+use stwo_constraint_framework::preprocessed_columns::PreProcessedColumnId;
+use stwo_constraint_framework::{EvalAtRow, FrameworkEval};
+
+use super::lookup::{LIMB, yield_tuple};
+use super::opcode::{ProgramRow, SCRATCH_REGISTER};
+use super::relations::Relations;
+use crate::program::Program;
+
+/// The smallest table: two SIMD vectors of 16 rows (the interaction generator works on pairs).
+pub(crate) const MIN_LOG_SIZE: u32 = 5;
+
+/// The bit widths that have a range table.
+pub const RANGE_BITS: [u32; 6] = [7, 8, 13, 14, 15, 16];
+
+/// `ceil(log2(n))`, at least [`MIN_LOG_SIZE`].
+pub(crate) fn log_size_for(n: usize) -> u32 {
+    n.next_power_of_two().trailing_zeros().max(MIN_LOG_SIZE)
+}
+
+pub(crate) fn column_id(name: &str) -> PreProcessedColumnId {
+    PreProcessedColumnId { id: name.to_owned() }
+}
+
+/// The names of the program table's preprocessed columns, in tuple order.
+const PROGRAM_COLUMNS: [&str; 8] = [
+    "program_pc",
+    "program_opcode",
+    "program_rd",
+    "program_rs1",
+    "program_rs2",
+    "program_imm_lo",
+    "program_imm_hi",
+    "program_target",
+];
+
+/// The names of the image table's preprocessed columns.
+const IMAGE_COLUMNS: [&str; 4] = ["image_addr", "image_lo", "image_hi", "image_real"];
+
+fn range_column(bits: u32) -> String {
+    format!("range_{bits}")
+}
+
+/// The preprocessed tables of a program, in natural row order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PreprocessedTables {
+    /// One row per code word.
+    pub program: Vec<ProgramRow>,
+    /// `(address, word)` for every register (0 to [`SCRATCH_REGISTER`], all zero) and every word of
+    /// the initial memory image, sorted by address.
+    pub image: Vec<(u32, u32)>,
+}
+
+impl PreprocessedTables {
+    /// Decodes the program.
+    pub fn new(program: &Program) -> Self {
+        let code = program.code_start..program.code_end();
+        let rows = (0u32..)
+            .zip(&program.code)
+            .map(|(i, &word)| ProgramRow::new(program.code_start + 4 * i, word, code.clone()))
+            .collect();
+        let registers = (0..=SCRATCH_REGISTER).map(|r| (r, 0));
+        let image = registers.chain(program.image.iter().map(|(&a, &w)| (a, w))).collect();
+        Self { program: rows, image }
+    }
+
+    /// The program table's log size.
+    pub fn program_log_size(&self) -> u32 {
+        log_size_for(self.program.len())
+    }
+
+    /// The image table's log size.
+    pub fn image_log_size(&self) -> u32 {
+        log_size_for(self.image.len())
+    }
+
+    /// Every preprocessed column, `(id, values in natural order)`, in commitment order.
+    #[cfg(feature = "prover")]
+    pub(crate) fn columns(&self) -> Vec<(PreProcessedColumnId, Vec<M31>)> {
+        let mut columns = Vec::new();
+        let n = 1 << self.program_log_size();
+        let program_field = |f: fn(&ProgramRow) -> u32| -> Vec<M31> {
+            let mut col: Vec<M31> = self.program.iter().map(|r| M31::from(f(r))).collect();
+            col.resize(n, M31::from(0));
+            col
+        };
+        let fields: [fn(&ProgramRow) -> u32; 8] = [
+            |r| r.pc,
+            |r| r.opcode as u32,
+            |r| r.rd,
+            |r| r.rs1,
+            |r| r.rs2,
+            |r| r.imm & 0xffff,
+            |r| r.imm >> 16,
+            |r| r.target,
+        ];
+        for (name, field) in PROGRAM_COLUMNS.iter().zip(fields) {
+            columns.push((column_id(name), program_field(field)));
+        }
+        let n = 1 << self.image_log_size();
+        let image_field = |f: &dyn Fn(u32, u32) -> u32| -> Vec<M31> {
+            let mut col: Vec<M31> = self.image.iter().map(|&(a, w)| M31::from(f(a, w))).collect();
+            col.resize(n, M31::from(0));
+            col
+        };
+        columns.push((column_id(IMAGE_COLUMNS[0]), image_field(&|a, _| a)));
+        columns.push((column_id(IMAGE_COLUMNS[1]), image_field(&|_, w| w & 0xffff)));
+        columns.push((column_id(IMAGE_COLUMNS[2]), image_field(&|_, w| w >> 16)));
+        columns.push((column_id(IMAGE_COLUMNS[3]), image_field(&|_, _| 1)));
+        for bits in RANGE_BITS {
+            columns.push((column_id(&range_column(bits)), (0..1u32 << bits).map(M31::from).collect()));
+        }
+        columns
+    }
+}
+
+/// `(id, log size)` of every preprocessed column of a program with this shape, in commitment order.
+pub(crate) fn preprocessed_layout(shape: &crate::proof::ProgramShape) -> Vec<(String, u32)> {
+    let mut layout = Vec::new();
+    layout.extend(PROGRAM_COLUMNS.iter().map(|n| (n.to_string(), shape.program_log_size)));
+    layout.extend(IMAGE_COLUMNS.iter().map(|n| (n.to_string(), shape.image_log_size)));
+    layout.extend(RANGE_BITS.iter().map(|&bits| (range_column(bits), bits)));
+    layout
+}
+
+/// The program table: yields each decoded instruction `multiplicity` times.
+#[derive(Clone, Debug)]
+pub(crate) struct ProgramTableEval {
+    pub(crate) log_size: u32,
+    pub(crate) relations: Relations,
+}
+
+impl FrameworkEval for ProgramTableEval {
+    fn log_size(&self) -> u32 {
+        self.log_size
+    }
+
+    fn max_constraint_log_degree_bound(&self) -> u32 {
+        self.log_size + 1
+    }
+
+    fn evaluate<E: EvalAtRow>(&self, mut eval: E) -> E {
+        let tuple: Vec<E::F> =
+            PROGRAM_COLUMNS.iter().map(|name| eval.get_preprocessed_column(column_id(name))).collect();
+        let multiplicity = eval.next_trace_mask();
+        yield_tuple(&mut eval, &self.relations.program, multiplicity, &tuple);
+        eval.finalize_logup_in_pairs();
+        eval
+    }
+}
+
+/// The image table: yields every word of the initial memory exactly once (a fixed multiplicity,
+/// so the memory boundary must take each one).
+#[derive(Clone, Debug)]
+pub(crate) struct ImageTableEval {
+    pub(crate) log_size: u32,
+    pub(crate) relations: Relations,
+}
+
+impl FrameworkEval for ImageTableEval {
+    fn log_size(&self) -> u32 {
+        self.log_size
+    }
+
+    fn max_constraint_log_degree_bound(&self) -> u32 {
+        self.log_size + 1
+    }
+
+    fn evaluate<E: EvalAtRow>(&self, mut eval: E) -> E {
+        let [addr, lo, hi, real] = IMAGE_COLUMNS.map(|name| eval.get_preprocessed_column(column_id(name)));
+        yield_tuple(&mut eval, &self.relations.image, real, &[addr, lo, hi]);
+        eval.finalize_logup_in_pairs();
+        eval
+    }
+}
+
+/// A range table: yields `(bits, v)` for every `v < 2^bits`, `multiplicity` times.
+#[derive(Clone, Debug)]
+pub(crate) struct RangeTableEval {
+    pub(crate) bits: u32,
+    pub(crate) relations: Relations,
+}
+
+impl FrameworkEval for RangeTableEval {
+    fn log_size(&self) -> u32 {
+        self.bits
+    }
+
+    fn max_constraint_log_degree_bound(&self) -> u32 {
+        self.bits + 1
+    }
+
+    fn evaluate<E: EvalAtRow>(&self, mut eval: E) -> E {
+        let value = eval.get_preprocessed_column(column_id(&range_column(self.bits)));
+        let multiplicity = eval.next_trace_mask();
+        let bits = E::F::from(BaseField::from(self.bits));
+        yield_tuple(&mut eval, &self.relations.range, multiplicity, &[bits, value]);
+        eval.finalize_logup_in_pairs();
+        eval
+    }
+}
+
+/// `(lo, hi)` limbs of a word as field elements.
+pub(crate) fn word_limbs(word: u32) -> [M31; 2] {
+    [M31::from(word % LIMB), M31::from(word / LIMB)]
+}

@@ -1,0 +1,285 @@
+//! Witness generation: from an execution record to the main trace of every component.
+//!
+//! One pass over the steps replays every memory access in timestamp order (so each access knows
+//! the value and time of the previous one), dispatches each step to its chip, and counts how often
+//! each program row and each range-table value is used.
+
+use std::collections::HashMap;
+
+use stwo::core::fields::m31::M31;
+
+use crate::air::boundary::BoundaryCols;
+use crate::air::chips::{self, Frame, RegRead, RegWrite, slot};
+use crate::air::lookup::AccessCols;
+use crate::air::opcode::{Opcode, ProgramRow};
+use crate::air::tables::{PreprocessedTables, RANGE_BITS, log_size_for, word_limbs};
+use crate::air::{ComponentKind, Statement};
+use crate::record::Step;
+use nzero_abi::layout::MEMORY_END;
+use nzero_abi::syscall;
+
+/// Why no witness could be built for an execution.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum WitnessError {
+    /// The execution used an instruction no chip proves yet.
+    #[error("the instruction at pc {pc:#010x} ({opcode:?}) cannot be proven yet")]
+    UnsupportedInstruction {
+        /// Where.
+        pc: u32,
+        /// What.
+        opcode: Opcode,
+    },
+    /// The record does not end with a halt.
+    #[error("the execution did not halt")]
+    NotHalted,
+}
+
+/// Every memory cell's current value and last access time.
+struct MemoryTracker {
+    cells: HashMap<u32, (u32, u32)>,
+    /// The initial values of the cells first touched outside the image.
+    image: HashMap<u32, u32>,
+}
+
+impl MemoryTracker {
+    fn new(tables: &PreprocessedTables) -> Self {
+        let image: HashMap<u32, u32> = tables.image.iter().copied().collect();
+        let cells = image.iter().map(|(&a, &v)| (a, (v, 0))).collect();
+        Self { cells, image }
+    }
+
+    /// Records an access at `ts` leaving `value`; returns the previous value and time.
+    fn access(&mut self, addr: u32, ts: u32, value: u32) -> (u32, u32) {
+        let cell = self.cells.entry(addr).or_insert((0, 0));
+        std::mem::replace(cell, (value, ts))
+    }
+
+    fn value(&self, addr: u32) -> u32 {
+        self.cells.get(&addr).map_or(0, |&(v, _)| v)
+    }
+}
+
+/// Range-table multiplicities.
+#[derive(Default)]
+struct RangeCounts(HashMap<u32, Vec<u32>>);
+
+impl RangeCounts {
+    fn add(&mut self, bits: u32, value: u32) {
+        debug_assert!(value < 1 << bits, "{value} does not fit {bits} bits");
+        let table = self.0.entry(bits).or_insert_with(|| vec![0; 1 << bits]);
+        table[value as usize] += 1;
+    }
+}
+
+/// What a chip's witness function sees of one step.
+pub(crate) struct StepContext<'a> {
+    pub(crate) step: &'a Step,
+    pub(crate) row: &'a ProgramRow,
+    clk: u32,
+    memory: &'a mut MemoryTracker,
+    ranges: &'a mut RangeCounts,
+}
+
+impl StepContext<'_> {
+    /// The frame columns of this step.
+    pub(crate) fn frame(&self) -> Frame<M31> {
+        Frame {
+            enabled: M31::from(1),
+            pc: M31::from(self.step.pc),
+            clk: M31::from(self.clk),
+            rd: M31::from(self.row.rd),
+            rs1: M31::from(self.row.rs1),
+            rs2: M31::from(self.row.rs2),
+            imm: word_limbs(self.row.imm),
+        }
+    }
+
+    /// Counts a range-table use.
+    pub(crate) fn range(&mut self, bits: u32, value: u32) {
+        self.ranges.add(bits, value);
+    }
+
+    /// The current value of a cell.
+    pub(crate) fn reg_value(&self, addr: u32) -> u32 {
+        self.memory.value(addr)
+    }
+
+    /// An access to cell `addr` at `slot` leaving `value`: the previous value and the columns.
+    pub(crate) fn access(&mut self, addr: u32, slot: u32, value: u32) -> (u32, AccessCols<M31>) {
+        let ts = 4 * self.clk + slot;
+        let (prev, prev_ts) = self.memory.access(addr, ts, value);
+        let diff = ts - prev_ts - 1;
+        self.range(16, diff & 0xffff);
+        self.range(8, diff >> 16);
+        (
+            prev,
+            AccessCols {
+                prev_ts: M31::from(prev_ts),
+                ts_diff: [M31::from(diff & 0xffff), M31::from(diff >> 16)],
+            },
+        )
+    }
+
+    /// Reads cell `addr` at `slot`.
+    pub(crate) fn read_reg(&mut self, addr: u32, slot: u32) -> RegRead<M31> {
+        let value = self.memory.value(addr);
+        let (_, access) = self.access(addr, slot, value);
+        RegRead { value: word_limbs(value), access }
+    }
+
+    /// Reads `rs1`.
+    pub(crate) fn read_rs1(&mut self) -> RegRead<M31> {
+        self.read_reg(self.row.rs1, slot::RS1)
+    }
+
+    /// Reads `rs2`.
+    pub(crate) fn read_rs2(&mut self) -> RegRead<M31> {
+        self.read_reg(self.row.rs2, slot::RS2)
+    }
+
+    /// Writes `value` to `rd` (the scratch register for `x0`), range-checking it.
+    pub(crate) fn write_rd(&mut self, value: u32) -> RegWrite<M31> {
+        let (prev, access) = self.access(self.row.rd, slot::RD, value);
+        self.range(16, value & 0xffff);
+        self.range(16, value >> 16);
+        RegWrite { prev: word_limbs(prev), access }
+    }
+}
+
+/// The main trace of every component, in natural row order, plus the statement.
+pub(crate) struct Witness {
+    /// Columns per component, in [`ComponentKind::all`] order, each padded to a power of two.
+    pub(crate) columns: Vec<Vec<Vec<M31>>>,
+    /// Log size per component.
+    pub(crate) log_sizes: Vec<u32>,
+    pub(crate) statement: Statement,
+}
+
+/// A growing table of rows of one component.
+struct Table {
+    columns: Vec<Vec<M31>>,
+}
+
+impl Table {
+    fn new(n_columns: usize) -> Self {
+        Self { columns: vec![Vec::new(); n_columns] }
+    }
+
+    fn push<C>(&mut self, row: C, write: impl FnOnce(&C, &mut std::slice::IterMut<'_, Vec<M31>>)) {
+        write(&row, &mut self.columns.iter_mut());
+    }
+
+    fn rows(&self) -> usize {
+        self.columns.first().map_or(0, Vec::len)
+    }
+
+    /// Pads with zero rows (disabled in every component) to a power of two.
+    fn finish(mut self, min_rows: usize) -> (Vec<Vec<M31>>, u32) {
+        let log_size = log_size_for(self.rows().max(min_rows));
+        for column in &mut self.columns {
+            column.resize(1 << log_size, M31::from(0));
+        }
+        (self.columns, log_size)
+    }
+}
+
+/// Builds the main trace of an execution.
+pub(crate) fn generate(
+    tables: &PreprocessedTables,
+    code_start: u32,
+    steps: &[Step],
+) -> Result<Witness, WitnessError> {
+    use chips::{add_sub::AddSubCols, ecall::EcallCols, halt::HaltCols};
+    let mut memory = MemoryTracker::new(tables);
+    let mut ranges = RangeCounts::default();
+    let mut program_uses = vec![0u32; tables.program.len()];
+    let mut add_sub = Table::new(AddSubCols::<M31>::N_COLUMNS);
+    let mut ecall = Table::new(EcallCols::<M31>::N_COLUMNS);
+    let mut halt = Table::new(HaltCols::<M31>::N_COLUMNS);
+    let mut statement = None;
+
+    for (clk, step) in (0u32..).zip(steps) {
+        let index = ((step.pc - code_start) / 4) as usize;
+        let row = &tables.program[index];
+        program_uses[index] += 1;
+        let mut ctx = StepContext { step, row, clk, memory: &mut memory, ranges: &mut ranges };
+        match row.opcode {
+            Opcode::Add | Opcode::Sub => {
+                add_sub.push(chips::add_sub::witness::row(&mut ctx), |r, c| r.write(c))
+            }
+            Opcode::Ecall if ctx.reg_value(chips::ecall::A7) == syscall::HALT => {
+                let cols = chips::halt::witness::row(&mut ctx);
+                let exit_code = ctx.reg_value(chips::ecall::A0);
+                let digest_addr = ctx.reg_value(chips::ecall::A1);
+                let mut digest = [0u8; 32];
+                for (i, chunk) in digest.chunks_exact_mut(4).enumerate() {
+                    chunk.copy_from_slice(&ctx.reg_value(digest_addr + 4 * i as u32).to_le_bytes());
+                }
+                statement = Some(Statement { exit_code, public_values_digest: digest });
+                halt.push(cols, |r, c| r.write(c));
+            }
+            Opcode::Ecall => ecall.push(chips::ecall::witness::row(&mut ctx), |r, c| r.write(c)),
+            opcode => return Err(WitnessError::UnsupportedInstruction { pc: step.pc, opcode }),
+        }
+    }
+    let statement = statement.ok_or(WitnessError::NotHalted)?;
+    let boundary = boundary_table(&memory, &mut ranges);
+
+    let mut columns = Vec::new();
+    let mut log_sizes = Vec::new();
+    for kind in ComponentKind::all() {
+        let (cols, log_size) = match kind {
+            ComponentKind::AddSub => std::mem::replace(&mut add_sub, Table::new(0)).finish(1),
+            ComponentKind::Ecall => std::mem::replace(&mut ecall, Table::new(0)).finish(1),
+            ComponentKind::Halt => std::mem::replace(&mut halt, Table::new(0)).finish(1),
+            ComponentKind::Boundary => boundary.clone().finish(1),
+            ComponentKind::Program => {
+                let mut table = Table::new(1);
+                table.columns[0] = program_uses.iter().map(|&n| M31::from(n)).collect();
+                table.finish(tables.program.len())
+            }
+            ComponentKind::Image => (Vec::new(), tables.image_log_size()),
+            ComponentKind::Range(bits) => {
+                let counts = ranges.0.remove(&bits).unwrap_or_else(|| vec![0; 1 << bits]);
+                (vec![counts.into_iter().map(M31::from).collect()], bits)
+            }
+        };
+        columns.push(cols);
+        log_sizes.push(log_size);
+    }
+    debug_assert!(ranges.0.keys().all(|bits| RANGE_BITS.contains(bits)), "a range check without a table");
+    Ok(Witness { columns, log_sizes, statement })
+}
+
+impl Clone for Table {
+    fn clone(&self) -> Self {
+        Self { columns: self.columns.clone() }
+    }
+}
+
+/// One row per memory cell, in increasing address order, ending the link chain at `MEMORY_END`.
+fn boundary_table(memory: &MemoryTracker, ranges: &mut RangeCounts) -> Table {
+    let mut addrs: Vec<u32> = memory.cells.keys().copied().collect();
+    addrs.sort_unstable();
+    let mut table = Table::new(BoundaryCols::<M31>::N_COLUMNS);
+    for (i, &addr) in addrs.iter().enumerate() {
+        let next = addrs.get(i + 1).copied().unwrap_or(MEMORY_END);
+        let step = next - addr - 1;
+        let image = memory.image.get(&addr);
+        let (final_value, final_ts) = memory.cells[&addr];
+        for (bits, value) in [(16, addr & 0xffff), (13, addr >> 16), (16, step & 0xffff), (13, step >> 16)] {
+            ranges.add(bits, value);
+        }
+        let row = BoundaryCols {
+            enabled: M31::from(1),
+            addr: word_limbs(addr),
+            step: word_limbs(step),
+            is_image: M31::from(u32::from(image.is_some())),
+            init: word_limbs(image.copied().unwrap_or(0)),
+            final_value: word_limbs(final_value),
+            final_ts: M31::from(final_ts),
+        };
+        table.push(row, |r, c| r.write(c));
+    }
+    table
+}

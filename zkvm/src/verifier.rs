@@ -1,0 +1,184 @@
+//! Verifying proofs. Builds without the prover.
+
+use itertools::Itertools;
+use num_traits::Zero;
+use sha2::{Digest, Sha256};
+use stwo::core::channel::{Blake2sChannel, Channel};
+use stwo::core::fields::qm31::SecureField;
+use stwo::core::pcs::CommitmentSchemeVerifier;
+use stwo::core::vcs_lifted::blake2_merkle::Blake2sMerkleChannel;
+
+use crate::air::tables::{MIN_LOG_SIZE, column_id, preprocessed_layout};
+use crate::air::{Claim, ComponentKind, Relations, Statement, build_components, public_logup_sum};
+use crate::config::StarkConfig;
+use crate::proof::{ProgramKey, ProgramRoots, ProgramShape, Proof};
+
+/// The largest log size of a chip or the memory boundary. Keeps every timestamp below 2^24 (the
+/// memory argument's range checks rely on it).
+pub const MAX_LOG_SIZE: u32 = 22;
+
+/// Why a proof was rejected.
+#[derive(Debug, thiserror::Error)]
+pub enum VerifyError {
+    /// The proof uses other STARK parameters than the verifier requires.
+    #[error("the proof's STARK configuration {found:?} is not the expected {expected:?}")]
+    ConfigMismatch {
+        /// Expected.
+        expected: StarkConfig,
+        /// In the proof.
+        found: StarkConfig,
+    },
+    /// The proof is about another program.
+    #[error("the proof is for program {found}, not {expected}")]
+    WrongProgram {
+        /// The verifier's key.
+        expected: String,
+        /// The proof's.
+        found: String,
+    },
+    /// The public values do not hash to the proven digest.
+    #[error("the public values do not match the proven digest")]
+    PublicValuesMismatch,
+    /// The proof's shape is not one this AIR produces.
+    #[error("malformed proof: {0}")]
+    Malformed(String),
+    /// The preprocessed commitment is not the program's.
+    #[error("the proof's preprocessed commitment is not the program's")]
+    PreprocessedMismatch,
+    /// The lookups do not balance.
+    #[error("the logUp sums do not balance")]
+    LogupSumMismatch,
+    /// Stwo's verifier rejected the proof.
+    #[error("STARK verification failed: {0}")]
+    Stark(String),
+}
+
+/// Mixes what precedes every commitment: the configuration, the program and the statement.
+pub(crate) fn mix_public(
+    channel: &mut impl Channel,
+    config: &StarkConfig,
+    shape: &ProgramShape,
+    roots: &ProgramRoots,
+    statement: &Statement,
+) {
+    config.pcs().mix_into(channel);
+    channel.mix_u32s(&[shape.entry, shape.program_log_size, shape.image_log_size, statement.exit_code]);
+    let words = |bytes: &[u8; 32]| {
+        bytes.chunks_exact(4).map(|w| u32::from_le_bytes([w[0], w[1], w[2], w[3]])).collect_vec()
+    };
+    channel.mix_u32s(&words(&roots.blake2s));
+    channel.mix_u32s(&words(&statement.public_values_digest));
+}
+
+/// Mixes the component sizes.
+pub(crate) fn mix_claim(channel: &mut impl Channel, claim: &Claim) {
+    channel.mix_u32s(&claim.log_sizes);
+}
+
+/// Checks that a claim is one the AIR can produce for this program.
+fn check_claim(claim: &Claim, shape: &ProgramShape) -> Result<(), VerifyError> {
+    let kinds = ComponentKind::all();
+    if claim.log_sizes.len() != kinds.len() {
+        return Err(VerifyError::Malformed(format!(
+            "{} component sizes, expected {}",
+            claim.log_sizes.len(),
+            kinds.len()
+        )));
+    }
+    let mut chip_rows = 0u64;
+    for (&kind, &log_size) in kinds.iter().zip(&claim.log_sizes) {
+        let fixed = match kind {
+            ComponentKind::Program => Some(shape.program_log_size),
+            ComponentKind::Image => Some(shape.image_log_size),
+            ComponentKind::Range(bits) => Some(bits),
+            _ => None,
+        };
+        let ok = match fixed {
+            Some(expected) => log_size == expected,
+            None => (MIN_LOG_SIZE..=MAX_LOG_SIZE).contains(&log_size),
+        };
+        if !ok {
+            return Err(VerifyError::Malformed(format!("{kind:?} has log size {log_size}")));
+        }
+        if fixed.is_none() && kind != ComponentKind::Boundary {
+            chip_rows += 1 << log_size;
+        }
+    }
+    if chip_rows > 1 << MAX_LOG_SIZE {
+        return Err(VerifyError::Malformed(format!("{chip_rows} instruction rows exceed 2^{MAX_LOG_SIZE}")));
+    }
+    Ok(())
+}
+
+/// Verifies `proof` for the program with key `key` and the given public values.
+///
+/// # Errors
+/// A [`VerifyError`] naming the first check that failed.
+pub fn verify(
+    proof: &Proof,
+    key: &ProgramKey,
+    public_values: &[u8],
+    config: &StarkConfig,
+) -> Result<(), VerifyError> {
+    if proof.config != *config {
+        return Err(VerifyError::ConfigMismatch { expected: *config, found: proof.config });
+    }
+    if proof.program_key() != *key {
+        return Err(VerifyError::WrongProgram {
+            expected: key.to_hex(),
+            found: proof.program_key().to_hex(),
+        });
+    }
+    if <[u8; 32]>::from(Sha256::digest(public_values)) != proof.statement.public_values_digest {
+        return Err(VerifyError::PublicValuesMismatch);
+    }
+    check_claim(&proof.claim, &proof.shape)?;
+    let n_components = ComponentKind::all().len();
+    if proof.claimed_sums.len() != n_components {
+        return Err(VerifyError::Malformed(format!(
+            "{} claimed sums, expected {n_components}",
+            proof.claimed_sums.len()
+        )));
+    }
+    let stark = &proof.stark_proof;
+    if stark.0.config != config.pcs() {
+        return Err(VerifyError::Malformed("the STARK proof's own configuration differs".into()));
+    }
+    if stark.0.commitments.len() != 4 {
+        return Err(VerifyError::Malformed(format!("{} commitments, expected 4", stark.0.commitments.len())));
+    }
+    if stark.0.commitments[0].0 != proof.roots.blake2s {
+        return Err(VerifyError::PreprocessedMismatch);
+    }
+
+    let channel = &mut Blake2sChannel::default();
+    mix_public(channel, config, &proof.shape, &proof.roots, &proof.statement);
+    let mut scheme = CommitmentSchemeVerifier::<Blake2sMerkleChannel>::new(config.pcs());
+    let (preprocessed_ids, preprocessed_sizes): (Vec<_>, Vec<_>) =
+        preprocessed_layout(&proof.shape).into_iter().unzip();
+    let [_, main_sizes, interaction_sizes] = proof.claim.column_log_sizes();
+    scheme.commit(stark.0.commitments[0], &preprocessed_sizes, channel);
+    mix_claim(channel, &proof.claim);
+    scheme.commit(stark.0.commitments[1], &main_sizes, channel);
+    let relations = Relations::draw(channel);
+    let total = proof.claimed_sums.iter().fold(SecureField::zero(), |a, &b| a + b)
+        + public_logup_sum(&relations, proof.shape.entry, &proof.statement);
+    if total != SecureField::zero() {
+        return Err(VerifyError::LogupSumMismatch);
+    }
+    channel.mix_felts(&proof.claimed_sums);
+    scheme.commit(stark.0.commitments[2], &interaction_sizes, channel);
+
+    let ids = preprocessed_ids.iter().map(|id: &String| column_id(id)).collect_vec();
+    let components = build_components(&proof.claim, &relations, &proof.claimed_sums, &ids);
+    let components = components.iter().map(|c| c.as_component()).collect_vec();
+    // Stwo's verifier indexes into the proof; a malformed proof must be an error, not a crash.
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        stwo::core::verifier::verify(&components, channel, &mut scheme, stark.clone())
+    }));
+    match result {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(e)) => Err(VerifyError::Stark(e.to_string())),
+        Err(_) => Err(VerifyError::Malformed("the STARK proof's structure is inconsistent".into())),
+    }
+}
