@@ -152,12 +152,12 @@ pub fn verify(
     }
 
     let channel = &mut Blake2sChannel::default();
-    mix_public(channel, config, &proof.shape, &proof.roots, &proof.statement);
     let mut scheme = CommitmentSchemeVerifier::<Blake2sMerkleChannel>::new(config.pcs());
     let (preprocessed_ids, preprocessed_sizes): (Vec<_>, Vec<_>) =
         preprocessed_layout(&proof.shape).into_iter().unzip();
     let [_, main_sizes, interaction_sizes] = proof.claim.column_log_sizes();
     scheme.commit(stark.0.commitments[0], &preprocessed_sizes, channel);
+    mix_public(channel, config, &proof.shape, &proof.roots, &proof.statement);
     mix_claim(channel, &proof.claim);
     scheme.commit(stark.0.commitments[1], &main_sizes, channel);
     let relations = Relations::draw(channel);

@@ -112,10 +112,24 @@ pub fn prove(
         info_span!("witness").in_scope(|| witness::generate(&tables, program.code_start, &record.steps))?;
     drop(record);
     debug_assert_eq!(witness.statement.public_values_digest, execution.public_values_digest);
+    let proof = prove_witness(program, &tables, witness, config)?;
+    Ok((execution, proof))
+}
 
-    let (shape, roots, _) = program_key(program);
+/// Proves a witness (which tests may have tampered with).
+pub(crate) fn prove_witness(
+    program: &Program,
+    tables: &PreprocessedTables,
+    witness: witness::Witness,
+    config: &StarkConfig,
+) -> Result<Proof, ProveError> {
+    let shape = ProgramShape {
+        entry: program.entry,
+        program_log_size: tables.program_log_size(),
+        image_log_size: tables.image_log_size(),
+    };
     let claim = crate::air::Claim { log_sizes: witness.log_sizes.clone() };
-    let (ids, preprocessed) = preprocessed_trace(&tables);
+    let (ids, preprocessed) = preprocessed_trace(tables);
     let main: Vec<Vec<TraceColumn>> = info_span!("main trace").in_scope(|| {
         witness.columns.iter().map(|cols| cols.iter().map(|c| trace_column(c)).collect()).collect()
     });
@@ -129,13 +143,14 @@ pub fn prove(
         .unwrap_or(1);
     let twiddles = twiddles_for(max_log.max(16), config);
     let channel = &mut Blake2sChannel::default();
-    crate::verifier::mix_public(channel, config, &shape, &roots, &witness.statement);
     let mut scheme =
         CommitmentSchemeProver::<SimdBackend, Blake2sMerkleChannel>::new(config.pcs(), &twiddles);
-
+    // No challenge is drawn before `mix_public`, which absorbs the configuration and statement.
     let mut builder = scheme.tree_builder();
     builder.extend_evals(preprocessed.clone());
     builder.commit(channel);
+    let roots = ProgramRoots { blake2s: root_bytes(&scheme.roots()[0]) };
+    crate::verifier::mix_public(channel, config, &shape, &roots, &witness.statement);
 
     crate::verifier::mix_claim(channel, &claim);
     let mut builder = scheme.tree_builder();
@@ -168,7 +183,7 @@ pub fn prove(
     let components = build_components(&claim, &relations, &claimed_sums, &preprocessed_ids);
     let provers = components.iter().map(|c| c.as_prover()).collect_vec();
     let stark_proof = info_span!("stark").in_scope(|| stwo::prover::prove(&provers, channel, scheme))?;
-    let proof = Proof {
+    Ok(Proof {
         config: *config,
         shape,
         roots,
@@ -176,6 +191,8 @@ pub fn prove(
         claim,
         claimed_sums,
         stark_proof,
-    };
-    Ok((execution, proof))
+    })
 }
+
+#[cfg(test)]
+mod tests;

@@ -12,11 +12,12 @@ use crate::air::boundary::BoundaryCols;
 use crate::air::chips::{self, Frame, RegRead, RegWrite, slot};
 use crate::air::lookup::AccessCols;
 use crate::air::opcode::{Opcode, ProgramRow};
-use crate::air::tables::{PreprocessedTables, RANGE_BITS, log_size_for, word_limbs};
-use crate::air::{ComponentKind, Statement};
+use crate::air::tables::{MIN_LOG_SIZE, PreprocessedTables, log_size_for, word_limbs};
+use crate::air::{ComponentKind, Relations, Statement, with_eval};
 use crate::record::Step;
 use nzero_abi::layout::MEMORY_END;
 use nzero_abi::syscall;
+use stwo_constraint_framework::{FrameworkEval, InfoEvaluator, ORIGINAL_TRACE_IDX};
 
 /// Why no witness could be built for an execution.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -137,6 +138,16 @@ impl StepContext<'_> {
         self.read_reg(self.row.rs2, slot::RS2)
     }
 
+    /// The statement a halting step makes: the exit code in `a0` and the digest at `a1`.
+    pub(crate) fn statement(&self) -> Statement {
+        let digest_addr = self.reg_value(chips::ecall::A1);
+        let mut digest = [0u8; 32];
+        for (i, chunk) in (0u32..).zip(digest.chunks_exact_mut(4)) {
+            chunk.copy_from_slice(&self.reg_value(digest_addr + 4 * i).to_le_bytes());
+        }
+        Statement { exit_code: self.reg_value(chips::ecall::A0), public_values_digest: digest }
+    }
+
     /// Writes `value` to `rd` (the scratch register for `x0`), range-checking it.
     pub(crate) fn write_rd(&mut self, value: u32) -> RegWrite<M31> {
         let (prev, access) = self.access(self.row.rd, slot::RD, value);
@@ -147,6 +158,7 @@ impl StepContext<'_> {
 }
 
 /// The main trace of every component, in natural row order, plus the statement.
+#[derive(Clone)]
 pub(crate) struct Witness {
     /// Columns per component, in [`ComponentKind::all`] order, each padded to a power of two.
     pub(crate) columns: Vec<Vec<Vec<M31>>>,
@@ -156,6 +168,7 @@ pub(crate) struct Witness {
 }
 
 /// A growing table of rows of one component.
+#[derive(Clone)]
 struct Table {
     columns: Vec<Vec<M31>>,
 }
@@ -165,8 +178,9 @@ impl Table {
         Self { columns: vec![Vec::new(); n_columns] }
     }
 
-    fn push<C>(&mut self, row: C, write: impl FnOnce(&C, &mut std::slice::IterMut<'_, Vec<M31>>)) {
-        write(&row, &mut self.columns.iter_mut());
+    /// Appends a row written by `write` (a column struct's `write`).
+    fn push(&mut self, write: impl FnOnce(&mut std::slice::IterMut<'_, Vec<M31>>)) {
+        write(&mut self.columns.iter_mut());
     }
 
     fn rows(&self) -> usize {
@@ -183,19 +197,27 @@ impl Table {
     }
 }
 
+/// The number of main-trace columns of a component.
+fn main_columns(kind: ComponentKind) -> usize {
+    with_eval!(kind, MIN_LOG_SIZE, Relations::dummy(), |eval| {
+        eval.evaluate(InfoEvaluator::empty()).mask_offsets[ORIGINAL_TRACE_IDX].len()
+    })
+}
+
 /// Builds the main trace of an execution.
 pub(crate) fn generate(
     tables: &PreprocessedTables,
     code_start: u32,
     steps: &[Step],
 ) -> Result<Witness, WitnessError> {
-    use chips::{add_sub::AddSubCols, ecall::EcallCols, halt::HaltCols};
     let mut memory = MemoryTracker::new(tables);
     let mut ranges = RangeCounts::default();
     let mut program_uses = vec![0u32; tables.program.len()];
-    let mut add_sub = Table::new(AddSubCols::<M31>::N_COLUMNS);
-    let mut ecall = Table::new(EcallCols::<M31>::N_COLUMNS);
-    let mut halt = Table::new(HaltCols::<M31>::N_COLUMNS);
+    let mut traces: HashMap<ComponentKind, Table> =
+        ComponentKind::all().into_iter().map(|kind| (kind, Table::new(main_columns(kind)))).collect();
+    let mut emit = |kind: ComponentKind, write: &mut dyn FnMut(&mut std::slice::IterMut<'_, Vec<M31>>)| {
+        traces.get_mut(&kind).expect("every kind has a table").push(write);
+    };
     let mut statement = None;
 
     for (clk, step) in (0u32..).zip(steps) {
@@ -205,56 +227,44 @@ pub(crate) fn generate(
         let mut ctx = StepContext { step, row, clk, memory: &mut memory, ranges: &mut ranges };
         match row.opcode {
             Opcode::Add | Opcode::Sub => {
-                add_sub.push(chips::add_sub::witness::row(&mut ctx), |r, c| r.write(c))
+                let cols = chips::add_sub::witness::row(&mut ctx);
+                emit(ComponentKind::AddSub, &mut |c| cols.write(c));
             }
             Opcode::Ecall if ctx.reg_value(chips::ecall::A7) == syscall::HALT => {
                 let cols = chips::halt::witness::row(&mut ctx);
-                let exit_code = ctx.reg_value(chips::ecall::A0);
-                let digest_addr = ctx.reg_value(chips::ecall::A1);
-                let mut digest = [0u8; 32];
-                for (i, chunk) in digest.chunks_exact_mut(4).enumerate() {
-                    chunk.copy_from_slice(&ctx.reg_value(digest_addr + 4 * i as u32).to_le_bytes());
-                }
-                statement = Some(Statement { exit_code, public_values_digest: digest });
-                halt.push(cols, |r, c| r.write(c));
+                statement = Some(ctx.statement());
+                emit(ComponentKind::Halt, &mut |c| cols.write(c));
             }
-            Opcode::Ecall => ecall.push(chips::ecall::witness::row(&mut ctx), |r, c| r.write(c)),
+            Opcode::Ecall => {
+                let cols = chips::ecall::witness::row(&mut ctx);
+                emit(ComponentKind::Ecall, &mut |c| cols.write(c));
+            }
             opcode => return Err(WitnessError::UnsupportedInstruction { pc: step.pc, opcode }),
         }
     }
     let statement = statement.ok_or(WitnessError::NotHalted)?;
-    let boundary = boundary_table(&memory, &mut ranges);
+    traces.insert(ComponentKind::Boundary, boundary_table(&memory, &mut ranges));
 
     let mut columns = Vec::new();
     let mut log_sizes = Vec::new();
     for kind in ComponentKind::all() {
         let (cols, log_size) = match kind {
-            ComponentKind::AddSub => std::mem::replace(&mut add_sub, Table::new(0)).finish(1),
-            ComponentKind::Ecall => std::mem::replace(&mut ecall, Table::new(0)).finish(1),
-            ComponentKind::Halt => std::mem::replace(&mut halt, Table::new(0)).finish(1),
-            ComponentKind::Boundary => boundary.clone().finish(1),
             ComponentKind::Program => {
-                let mut table = Table::new(1);
-                table.columns[0] = program_uses.iter().map(|&n| M31::from(n)).collect();
-                table.finish(tables.program.len())
+                let uses = program_uses.iter().map(|&n| M31::from(n)).collect();
+                Table { columns: vec![uses] }.finish(tables.program.len())
             }
             ComponentKind::Image => (Vec::new(), tables.image_log_size()),
             ComponentKind::Range(bits) => {
                 let counts = ranges.0.remove(&bits).unwrap_or_else(|| vec![0; 1 << bits]);
                 (vec![counts.into_iter().map(M31::from).collect()], bits)
             }
+            chip => traces.remove(&chip).expect("every kind has a table").finish(1),
         };
         columns.push(cols);
         log_sizes.push(log_size);
     }
-    debug_assert!(ranges.0.keys().all(|bits| RANGE_BITS.contains(bits)), "a range check without a table");
+    debug_assert!(ranges.0.is_empty(), "a range check without a table");
     Ok(Witness { columns, log_sizes, statement })
-}
-
-impl Clone for Table {
-    fn clone(&self) -> Self {
-        Self { columns: self.columns.clone() }
-    }
 }
 
 /// One row per memory cell, in increasing address order, ending the link chain at `MEMORY_END`.
@@ -279,7 +289,7 @@ fn boundary_table(memory: &MemoryTracker, ranges: &mut RangeCounts) -> Table {
             final_value: word_limbs(final_value),
             final_ts: M31::from(final_ts),
         };
-        table.push(row, |r, c| r.write(c));
+        table.push(|c| row.write(c));
     }
     table
 }

@@ -1,0 +1,115 @@
+//! Soundness: a real trace with one corrupted cell must not yield a proof that verifies.
+
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use stwo::core::fields::m31::M31;
+
+use super::witness::{Witness, generate};
+use super::{ProveError, prove_witness};
+use crate::air::{ComponentKind, PreprocessedTables};
+use crate::config::StarkConfig;
+use crate::executor::{ExecConfig, trace};
+use crate::program::Program;
+use crate::proof::ProgramKey;
+use crate::verifier::verify;
+
+const CONFIG: StarkConfig = StarkConfig::insecure_for_tests();
+
+/// The honest witness of `program` on `input`.
+pub(crate) fn honest_witness(program: &Program, input: &[u8]) -> (PreprocessedTables, Witness) {
+    let (_, record) = trace(program, input, &ExecConfig::default()).expect("the program runs");
+    let tables = PreprocessedTables::new(program);
+    let witness = generate(&tables, program.code_start, &record.steps).expect("witness");
+    (tables, witness)
+}
+
+/// Whether a (possibly tampered) witness yields a proof that verifies with these public values.
+pub(crate) fn accepted(
+    program: &Program,
+    key: &ProgramKey,
+    tables: &PreprocessedTables,
+    witness: Witness,
+    public_values: &[u8],
+) -> bool {
+    match prove_witness(program, tables, witness, &CONFIG) {
+        Ok(proof) => verify(&proof, key, public_values, &CONFIG).is_ok(),
+        Err(ProveError::Stark(_)) => false,
+        Err(e) => panic!("unexpected error: {e}"),
+    }
+}
+
+/// Rows of `kind` that take part in the execution (padding rows may hold anything in columns no
+/// constraint reads there).
+fn live_rows(witness: &Witness, kind: ComponentKind, index: usize) -> usize {
+    match kind {
+        // Tables: every row is live (multiplicities, preprocessed contents).
+        ComponentKind::Program | ComponentKind::Range(_) | ComponentKind::Image => {
+            witness.columns[index].first().map_or(0, Vec::len)
+        }
+        // Chips and the boundary: the enabled flag is their first column.
+        _ => witness.columns[index][0].iter().take_while(|&&v| v == M31::from(1)).count(),
+    }
+}
+
+/// Corrupts `per_component` seeded random cells of every live row range of every component of
+/// `program`'s trace, one at a time, and asserts each corrupted trace is rejected.
+pub(crate) fn assert_every_mutation_rejected(
+    program: &Program,
+    input: &[u8],
+    per_component: usize,
+    seed: u64,
+) {
+    let (execution, _) = trace(program, input, &ExecConfig::default()).expect("the program runs");
+    let public = execution.public_values;
+    let (tables, honest) = honest_witness(program, input);
+    let (_, _, key) = super::program_key(program);
+    assert!(accepted(program, &key, &tables, honest.clone(), &public), "the honest witness must be accepted");
+    let mut rng = StdRng::seed_from_u64(seed);
+    let mut tried = 0;
+    for (index, kind) in ComponentKind::all().into_iter().enumerate() {
+        let n_columns = honest.columns[index].len();
+        let rows = live_rows(&honest, kind, index);
+        if n_columns == 0 || rows == 0 {
+            continue;
+        }
+        for _ in 0..per_component {
+            let (column, row) = (rng.random_range(0..n_columns), rng.random_range(0..rows));
+            let delta = M31::from(rng.random_range(1..(1u32 << 31) - 1));
+            let mut witness = honest.clone();
+            witness.columns[index][column][row] += delta;
+            assert!(
+                !accepted(program, &key, &tables, witness, &public),
+                "{kind:?} column {column} row {row} + {delta:?} was accepted (seed {seed})"
+            );
+            tried += 1;
+        }
+    }
+    assert!(tried > 0);
+}
+
+#[test]
+fn corrupting_any_cell_of_the_add_sub_ecall_halt_trace_is_rejected() {
+    use nzero_abi::layout::PROGRAM_START;
+    use nzero_abi::syscall;
+
+    use crate::isa::asm::li;
+    use crate::isa::{AluOp, Instruction};
+
+    let mut code = vec![];
+    code.extend(li(5, 0xffff_fff0));
+    code.extend(li(6, 0x7fff_ffff));
+    code.push(Instruction::Alu { op: AluOp::Add, rd: 7, rs1: 5, rs2: 6 }.encode());
+    code.push(Instruction::Alu { op: AluOp::Sub, rd: 8, rs1: 5, rs2: 6 }.encode());
+    code.extend(li(17, syscall::READ_INPUT_WORD));
+    code.push(0x73);
+    for (reg, value) in [(10, 0), (11, 0x0010_0000), (17, syscall::HALT)] {
+        code.extend(li(reg, value));
+    }
+    code.push(0x73);
+    let mut program = Program::from_code(PROGRAM_START, code);
+    use sha2::Digest;
+    for (i, chunk) in sha2::Sha256::digest(b"").chunks(4).enumerate() {
+        program.image.insert(0x0010_0000 + 4 * i as u32, u32::from_le_bytes(chunk.try_into().unwrap()));
+    }
+    assert_every_mutation_rejected(&program, &[9, 9, 9, 9], 12, 7);
+}
