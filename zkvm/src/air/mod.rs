@@ -29,6 +29,12 @@ use crate::air::tables::word_limbs;
 pub enum ComponentKind {
     /// `add`, `sub` and what decodes to them.
     AddSub,
+    /// `jal`, `jalr`.
+    Jump,
+    /// Loads.
+    Load,
+    /// Stores.
+    Store,
     /// `ecall` other than `HALT`.
     Ecall,
     /// The halting `ecall`.
@@ -46,7 +52,17 @@ pub enum ComponentKind {
 impl ComponentKind {
     /// All components, in trace order.
     pub fn all() -> Vec<Self> {
-        let mut all = vec![Self::AddSub, Self::Ecall, Self::Halt, Self::Boundary, Self::Program, Self::Image];
+        let mut all = vec![
+            Self::AddSub,
+            Self::Jump,
+            Self::Load,
+            Self::Store,
+            Self::Ecall,
+            Self::Halt,
+            Self::Boundary,
+            Self::Program,
+            Self::Image,
+        ];
         all.extend(RANGE_BITS.map(Self::Range));
         all
     }
@@ -55,6 +71,9 @@ impl ComponentKind {
 /// A component of any kind, built for given log size and relations.
 pub(crate) enum AnyComponent {
     AddSub(FrameworkComponent<chips::add_sub::AddSubEval>),
+    Jump(FrameworkComponent<chips::jump::JumpEval>),
+    Load(FrameworkComponent<chips::load::LoadEval>),
+    Store(FrameworkComponent<chips::store::StoreEval>),
     Ecall(FrameworkComponent<chips::ecall::EcallEval>),
     Halt(FrameworkComponent<chips::halt::HaltEval>),
     Boundary(FrameworkComponent<boundary::BoundaryEval>),
@@ -71,6 +90,18 @@ macro_rules! with_eval {
         match $kind {
             ComponentKind::AddSub => {
                 let $eval = chips::add_sub::AddSubEval { log_size, relations };
+                $body
+            }
+            ComponentKind::Jump => {
+                let $eval = chips::jump::JumpEval { log_size, relations };
+                $body
+            }
+            ComponentKind::Load => {
+                let $eval = chips::load::LoadEval { log_size, relations };
+                $body
+            }
+            ComponentKind::Store => {
+                let $eval = chips::store::StoreEval { log_size, relations };
                 $body
             }
             ComponentKind::Ecall => {
@@ -119,6 +150,21 @@ impl AnyComponent {
                 chips::add_sub::AddSubEval { log_size, relations },
                 claimed_sum,
             )),
+            ComponentKind::Jump => Self::Jump(FrameworkComponent::new(
+                allocator,
+                chips::jump::JumpEval { log_size, relations },
+                claimed_sum,
+            )),
+            ComponentKind::Load => Self::Load(FrameworkComponent::new(
+                allocator,
+                chips::load::LoadEval { log_size, relations },
+                claimed_sum,
+            )),
+            ComponentKind::Store => Self::Store(FrameworkComponent::new(
+                allocator,
+                chips::store::StoreEval { log_size, relations },
+                claimed_sum,
+            )),
             ComponentKind::Ecall => Self::Ecall(FrameworkComponent::new(
                 allocator,
                 chips::ecall::EcallEval { log_size, relations },
@@ -155,6 +201,9 @@ impl AnyComponent {
     pub(crate) fn as_component(&self) -> &dyn Component {
         match self {
             Self::AddSub(c) => c,
+            Self::Jump(c) => c,
+            Self::Load(c) => c,
+            Self::Store(c) => c,
             Self::Ecall(c) => c,
             Self::Halt(c) => c,
             Self::Boundary(c) => c,
@@ -170,6 +219,9 @@ impl AnyComponent {
     ) -> &dyn stwo::prover::ComponentProver<stwo::prover::backend::simd::SimdBackend> {
         match self {
             Self::AddSub(c) => c,
+            Self::Jump(c) => c,
+            Self::Load(c) => c,
+            Self::Store(c) => c,
             Self::Ecall(c) => c,
             Self::Halt(c) => c,
             Self::Boundary(c) => c,

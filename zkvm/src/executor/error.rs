@@ -44,14 +44,6 @@ pub enum ExecError {
         /// The first address outside memory.
         addr: u32,
     },
-    /// A store into the program's code, which is read-only.
-    #[error("store to code address {addr:#010x} at pc {pc:#010x}")]
-    StoreToCode {
-        /// The storing instruction.
-        pc: u32,
-        /// The address.
-        addr: u32,
-    },
     /// The cycle limit ran out before the guest halted.
     #[error("cycle limit of {limit} reached at pc {pc:#010x}")]
     CycleLimitExceeded {

@@ -182,9 +182,6 @@ impl<'p> Vm<'p> {
                 step.rs2_value = self.reg(rs2);
                 let addr = step.rs1_value.wrapping_add(imm);
                 self.check_access(pc, addr, op.width())?;
-                if (self.program.code_start..self.program.code_end()).contains(&addr) {
-                    return Err(ExecError::StoreToCode { pc, addr });
-                }
                 let before = self.memory.word(addr);
                 let after = op.merge(before, step.rs2_value, addr);
                 self.memory.set_word(addr, after);

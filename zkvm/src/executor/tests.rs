@@ -235,16 +235,19 @@ fn accesses_outside_memory_are_errors() {
 }
 
 #[test]
-fn code_is_readable_but_not_writable() {
+fn code_is_data_too_but_stores_never_change_what_executes() {
     let load = Instruction::Load { op: LoadOp::Lw, rd: 6, rs1: 5, imm: 0 };
     let regs = regs_after(&[(5, PROGRAM_START)], &[load]);
     assert_eq!(regs[6], li(5, PROGRAM_START)[0], "loads see the code words");
-    let store = Instruction::Store { op: StoreOp::Sb, rs1: 5, rs2: 0, imm: 1 };
-    let pc = pc_after_loads(1);
-    assert_eq!(
-        error_of(&[(5, PROGRAM_START)], &[store]),
-        ExecError::StoreToCode { pc, addr: PROGRAM_START + 1 }
-    );
+    // Overwrite the next instruction's word with an illegal one: execution fetches the original.
+    let code = [
+        Instruction::Store { op: StoreOp::Sw, rs1: 5, rs2: 0, imm: 12 },
+        Instruction::AluImm { op: AluOp::Add, rd: 7, rs1: 0, imm: 9 },
+        Instruction::Load { op: LoadOp::Lw, rd: 8, rs1: 5, imm: 12 },
+    ];
+    let regs = regs_after(&[(5, PROGRAM_START)], &code);
+    assert_eq!(regs[7], 9, "the overwritten instruction still executes");
+    assert_eq!(regs[8], 0, "the data view sees the store");
 }
 
 #[test]

@@ -1,5 +1,7 @@
 //! Proving executions: witness generation, the interaction trace and Stwo's prover.
 
+#[cfg(test)]
+pub(crate) mod debug;
 mod interaction;
 pub(crate) mod witness;
 

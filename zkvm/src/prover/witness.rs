@@ -148,11 +148,16 @@ impl StepContext<'_> {
         Statement { exit_code: self.reg_value(chips::ecall::A0), public_values_digest: digest }
     }
 
-    /// Writes `value` to `rd` (the scratch register for `x0`), range-checking it.
+    /// Writes `value` to `rd` (the scratch register for `x0`), range-checking both limbs.
     pub(crate) fn write_rd(&mut self, value: u32) -> RegWrite<M31> {
-        let (prev, access) = self.access(self.row.rd, slot::RD, value);
         self.range(16, value & 0xffff);
         self.range(16, value >> 16);
+        self.write_rd_unchecked(value)
+    }
+
+    /// Writes `value` to `rd` for a chip that proves the value is a word by other means.
+    pub(crate) fn write_rd_unchecked(&mut self, value: u32) -> RegWrite<M31> {
+        let (prev, access) = self.access(self.row.rd, slot::RD, value);
         RegWrite { prev: word_limbs(prev), access }
     }
 }
@@ -229,6 +234,18 @@ pub(crate) fn generate(
             Opcode::Add | Opcode::Sub => {
                 let cols = chips::add_sub::witness::row(&mut ctx);
                 emit(ComponentKind::AddSub, &mut |c| cols.write(c));
+            }
+            Opcode::Jal | Opcode::Jalr => {
+                let cols = chips::jump::witness::row(&mut ctx);
+                emit(ComponentKind::Jump, &mut |c| cols.write(c));
+            }
+            Opcode::Lb | Opcode::Lh | Opcode::Lw | Opcode::Lbu | Opcode::Lhu => {
+                let cols = chips::load::witness::row(&mut ctx);
+                emit(ComponentKind::Load, &mut |c| cols.write(c));
+            }
+            Opcode::Sb | Opcode::Sh | Opcode::Sw => {
+                let cols = chips::store::witness::row(&mut ctx);
+                emit(ComponentKind::Store, &mut |c| cols.write(c));
             }
             Opcode::Ecall if ctx.reg_value(chips::ecall::A7) == syscall::HALT => {
                 let cols = chips::halt::witness::row(&mut ctx);

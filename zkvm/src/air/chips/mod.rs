@@ -8,8 +8,12 @@
 //! (`ts = 4 clk + slot`), so even `add x1, x1, x1` touches its cell in a strict order.
 
 pub(crate) mod add_sub;
+pub(crate) mod address;
 pub(crate) mod ecall;
 pub(crate) mod halt;
+pub(crate) mod jump;
+pub(crate) mod load;
+pub(crate) mod store;
 
 use num_traits::{One, Zero};
 use stwo::core::fields::m31::BaseField;
