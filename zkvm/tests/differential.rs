@@ -46,13 +46,15 @@ fn oracle<T: for<'de> Deserialize<'de>>(request: &serde_json::Value) -> Vec<T> {
     // A thread writes the request so that a large reply cannot deadlock the pipes.
     let writer = std::thread::spawn(move || stdin.write_all(&body));
     let output = child.wait_with_output().expect("oracle output");
-    writer.join().expect("writer thread").expect("writing the oracle's request");
+    let written = writer.join().expect("writer thread");
+    // The oracle's own error first: a crash also breaks the pipe the request goes through.
     assert!(
         output.status.success(),
         "the Unicorn oracle failed ({}):\n{}",
         output.status,
         String::from_utf8_lossy(&output.stderr)
     );
+    written.expect("writing the oracle's request");
     #[derive(Deserialize)]
     struct Reply<T> {
         results: Vec<T>,
