@@ -13,6 +13,7 @@
 //! ```
 
 pub mod air;
+mod class;
 mod config;
 mod elf;
 mod executor;
@@ -28,9 +29,10 @@ mod record;
 mod verifier;
 
 pub use air::{Claim, ComponentKind, Statement};
+pub use class::{ExecutionTooLong, SizeClass};
 pub use config::StarkConfig;
 pub use elf::{ElfError, MAX_CODE_BYTES};
-pub use executor::{ExecConfig, ExecError, Execution, Vm, execute, trace};
+pub use executor::{ExecConfig, ExecError, Execution, MAX_OUTPUT, Vm, execute, trace};
 pub use guest::{BuildError, BuildOptions, GUEST_TARGET, build_guest, linker_script};
 pub use input::{EncodeError, Input};
 pub use memory::Memory;

@@ -12,11 +12,14 @@ pub struct Memory {
 }
 
 impl Memory {
-    /// Memory holding `image` (word-aligned address to word), zero elsewhere.
+    /// Memory holding `image` (word-aligned address to word), zero elsewhere. Image words outside
+    /// guest memory are dropped: no access can reach them.
     pub fn new<'a>(image: impl IntoIterator<Item = (&'a u32, &'a u32)>) -> Self {
         let mut words = vec![0u32; (MEMORY_END / 4) as usize];
         for (&addr, &word) in image {
-            words[(addr / 4) as usize] = word;
+            if Self::contains(addr) {
+                words[(addr / 4) as usize] = word;
+            }
         }
         Self { words }
     }

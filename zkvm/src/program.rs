@@ -23,8 +23,18 @@ pub struct Program {
 
 impl Program {
     /// A program from raw instruction words placed at `code_start`, which is also the entry point.
-    /// The words are mapped as data too. Used by tests and tools that assemble code directly.
+    /// The words are mapped as data too (those inside guest memory). Used by tests and tools that
+    /// assemble code directly.
+    ///
+    /// # Panics
+    /// When the code does not fit below 2^32.
     pub fn from_code(code_start: u32, code: Vec<u32>) -> Self {
+        let end = u64::from(code_start) + 4 * code.len() as u64;
+        assert!(
+            end <= 1 << 32,
+            "code at {code_start:#x} of {} words overflows the address space",
+            code.len()
+        );
         let image = (0u32..).zip(&code).map(|(i, &word)| (code_start + 4 * i, word)).collect();
         Self { entry: code_start, code_start, code, image }
     }

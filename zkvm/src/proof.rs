@@ -7,6 +7,7 @@ use stwo::core::proof::StarkProof;
 use stwo::core::vcs_lifted::blake2_merkle::Blake2sMerkleHasher;
 
 use crate::air::{Claim, Statement};
+use crate::class::SizeClass;
 use crate::config::StarkConfig;
 
 /// The public facts about a program a proof needs besides its preprocessed commitment.
@@ -67,6 +68,11 @@ pub struct Proof {
     pub roots: ProgramRoots,
     /// Exit code and public-values digest.
     pub statement: Statement,
+    /// The public values themselves, carried for convenience: verifiers check them against the
+    /// digest (or use values they got elsewhere).
+    pub public_values: Vec<u8>,
+    /// The size class the execution was proven in.
+    pub class: SizeClass,
     /// Component sizes.
     pub claim: Claim,
     /// Each component's logUp sum, in component order.

@@ -10,12 +10,12 @@ use stwo::core::vcs_lifted::blake2_merkle::Blake2sMerkleChannel;
 
 use crate::air::tables::{MIN_LOG_SIZE, column_id, preprocessed_layout};
 use crate::air::{Claim, ComponentKind, Relations, Statement, build_components, public_logup_sum};
+use crate::class::SizeClass;
 use crate::config::StarkConfig;
 use crate::proof::{ProgramKey, ProgramRoots, ProgramShape, Proof};
 
-/// The largest log size of a chip or the memory boundary. Keeps every timestamp below 2^24 (the
-/// memory argument's range checks rely on it).
-pub const MAX_LOG_SIZE: u32 = 22;
+/// The largest log size of the memory boundary (every touched cell, and the image).
+pub const MAX_LOG_SIZE: u32 = 24;
 
 /// Why a proof was rejected.
 #[derive(Debug, thiserror::Error)]
@@ -57,12 +57,19 @@ pub enum VerifyError {
 pub(crate) fn mix_public(
     channel: &mut impl Channel,
     config: &StarkConfig,
+    class: SizeClass,
     shape: &ProgramShape,
     roots: &ProgramRoots,
     statement: &Statement,
 ) {
     config.pcs().mix_into(channel);
-    channel.mix_u32s(&[shape.entry, shape.program_log_size, shape.image_log_size, statement.exit_code]);
+    channel.mix_u32s(&[
+        class.log_cycles(),
+        shape.entry,
+        shape.program_log_size,
+        shape.image_log_size,
+        statement.exit_code,
+    ]);
     let words = |bytes: &[u8; 32]| {
         bytes.chunks_exact(4).map(|w| u32::from_le_bytes([w[0], w[1], w[2], w[3]])).collect_vec()
     };
@@ -75,8 +82,11 @@ pub(crate) fn mix_claim(channel: &mut impl Channel, claim: &Claim) {
     channel.mix_u32s(&claim.log_sizes);
 }
 
-/// Checks that a claim is one the AIR can produce for this program.
-fn check_claim(claim: &Claim, shape: &ProgramShape) -> Result<(), VerifyError> {
+/// Checks that a claim is one the AIR can produce for this program and class: tables at their
+/// fixed sizes, each chip at most the class's size, and all chips together at most twice it (a
+/// padded table is less than twice its rows). The state chain then has fewer than 2^23 rows, so
+/// every timestamp stays far below `p - 2^24`, which the memory argument's soundness needs.
+fn check_claim(claim: &Claim, shape: &ProgramShape, class: SizeClass) -> Result<(), VerifyError> {
     let kinds = ComponentKind::all();
     if claim.log_sizes.len() != kinds.len() {
         return Err(VerifyError::Malformed(format!(
@@ -87,25 +97,23 @@ fn check_claim(claim: &Claim, shape: &ProgramShape) -> Result<(), VerifyError> {
     }
     let mut chip_rows = 0u64;
     for (&kind, &log_size) in kinds.iter().zip(&claim.log_sizes) {
-        let fixed = match kind {
-            ComponentKind::Program => Some(shape.program_log_size),
-            ComponentKind::Image => Some(shape.image_log_size),
-            ComponentKind::Range(bits) => Some(bits),
-            _ => None,
-        };
-        let ok = match fixed {
-            Some(expected) => log_size == expected,
-            None => (MIN_LOG_SIZE..=MAX_LOG_SIZE).contains(&log_size),
+        let ok = match kind {
+            ComponentKind::Program => log_size == shape.program_log_size,
+            ComponentKind::Image => log_size == shape.image_log_size,
+            ComponentKind::Range(bits) => log_size == bits,
+            ComponentKind::Boundary => (MIN_LOG_SIZE..=MAX_LOG_SIZE).contains(&log_size),
+            _ => {
+                chip_rows += 1 << log_size;
+                (MIN_LOG_SIZE..=class.log_cycles().max(MIN_LOG_SIZE)).contains(&log_size)
+            }
         };
         if !ok {
-            return Err(VerifyError::Malformed(format!("{kind:?} has log size {log_size}")));
-        }
-        if fixed.is_none() && kind != ComponentKind::Boundary {
-            chip_rows += 1 << log_size;
+            return Err(VerifyError::Malformed(format!("{kind:?} has log size {log_size} in class {class}")));
         }
     }
-    if chip_rows > 1 << MAX_LOG_SIZE {
-        return Err(VerifyError::Malformed(format!("{chip_rows} instruction rows exceed 2^{MAX_LOG_SIZE}")));
+    let bound = 2 * class.max_cycles() + (kinds.len() as u64) * (1 << MIN_LOG_SIZE);
+    if chip_rows > bound {
+        return Err(VerifyError::Malformed(format!("{chip_rows} instruction rows exceed class {class}")));
     }
     Ok(())
 }
@@ -132,7 +140,7 @@ pub fn verify(
     if <[u8; 32]>::from(Sha256::digest(public_values)) != proof.statement.public_values_digest {
         return Err(VerifyError::PublicValuesMismatch);
     }
-    check_claim(&proof.claim, &proof.shape)?;
+    check_claim(&proof.claim, &proof.shape, proof.class)?;
     let n_components = ComponentKind::all().len();
     if proof.claimed_sums.len() != n_components {
         return Err(VerifyError::Malformed(format!(
@@ -157,7 +165,7 @@ pub fn verify(
         preprocessed_layout(&proof.shape).into_iter().unzip();
     let [_, main_sizes, interaction_sizes] = proof.claim.column_log_sizes();
     scheme.commit(stark.0.commitments[0], &preprocessed_sizes, channel);
-    mix_public(channel, config, &proof.shape, &proof.roots, &proof.statement);
+    mix_public(channel, config, proof.class, &proof.shape, &proof.roots, &proof.statement);
     mix_claim(channel, &proof.claim);
     scheme.commit(stark.0.commitments[1], &main_sizes, channel);
     let relations = Relations::draw(channel);

@@ -68,6 +68,14 @@ pub enum ExecError {
         /// The descriptor.
         fd: u32,
     },
+    /// The guest's public values or debug output grew past [`MAX_OUTPUT`](super::MAX_OUTPUT) bytes.
+    #[error("the guest's output at pc {pc:#010x} exceeds {limit} bytes")]
+    OutputLimitExceeded {
+        /// The `ecall`.
+        pc: u32,
+        /// The limit.
+        limit: usize,
+    },
     /// `ebreak`.
     #[error("breakpoint at pc {pc:#010x}")]
     Breakpoint {

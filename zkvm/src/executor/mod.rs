@@ -12,6 +12,9 @@ use crate::memory::Memory;
 use crate::program::Program;
 use crate::record::{ExecutionRecord, Step, Tracer};
 
+/// The most bytes a guest may commit as public values, and separately write to stdout or stderr.
+pub const MAX_OUTPUT: usize = 64 << 20;
+
 /// Register index of `a0`, the first argument and the return value of a syscall.
 const A0: usize = 10;
 

@@ -3,7 +3,7 @@
 use nzero_abi::layout::MEMORY_END;
 use nzero_abi::syscall;
 
-use super::{A0, ExecError, Execution, Vm};
+use super::{A0, ExecError, Execution, MAX_OUTPUT, Vm};
 use crate::memory::Memory;
 
 /// `a7`: the syscall number.
@@ -42,16 +42,17 @@ impl Vm<'_> {
             }
             syscall::COMMIT => {
                 let bytes = self.read_bytes(pc, a0, a1)?;
-                self.public_values.extend_from_slice(&bytes);
+                append_capped(&mut self.public_values, &bytes, pc)?;
                 Outcome::Continue
             }
             syscall::WRITE => {
                 let bytes = self.read_bytes(pc, a1, a2)?;
-                match a0 {
-                    1 => self.stdout.extend_from_slice(&bytes),
-                    2 => self.stderr.extend_from_slice(&bytes),
+                let sink = match a0 {
+                    1 => &mut self.stdout,
+                    2 => &mut self.stderr,
                     fd => return Err(ExecError::BadFileDescriptor { pc, fd }),
-                }
+                };
+                append_capped(sink, &bytes, pc)?;
                 Outcome::Continue
             }
             number => return Err(ExecError::UnknownSyscall { pc, number }),
@@ -69,10 +70,14 @@ impl Vm<'_> {
         Ok(digest)
     }
 
-    /// `len` bytes of guest memory from `addr`, any alignment.
+    /// `len` bytes of guest memory from `addr`, any alignment (at most [`MAX_OUTPUT`]: longer
+    /// outputs fail anyway, and the copy must not exhaust the host).
     fn read_bytes(&self, pc: u32, addr: u32, len: u32) -> Result<Vec<u8>, ExecError> {
         if len == 0 {
             return Ok(Vec::new());
+        }
+        if len as usize > MAX_OUTPUT {
+            return Err(ExecError::OutputLimitExceeded { pc, limit: MAX_OUTPUT });
         }
         let last = addr.checked_add(len - 1).ok_or(ExecError::MemoryOutOfBounds { pc, addr: u32::MAX })?;
         if !Memory::contains(addr) {
@@ -83,4 +88,13 @@ impl Vm<'_> {
         }
         Ok((addr..=last).map(|a| self.memory.byte(a)).collect())
     }
+}
+
+/// Appends guest output to a host buffer, refusing to grow it past [`MAX_OUTPUT`].
+fn append_capped(buffer: &mut Vec<u8>, bytes: &[u8], pc: u32) -> Result<(), ExecError> {
+    if buffer.len() + bytes.len() > MAX_OUTPUT {
+        return Err(ExecError::OutputLimitExceeded { pc, limit: MAX_OUTPUT });
+    }
+    buffer.extend_from_slice(bytes);
+    Ok(())
 }

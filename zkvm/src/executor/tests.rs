@@ -379,6 +379,10 @@ fn syscall_errors() {
         error_of(&write(1, 0xffff_fff0, 0x20), &[Instruction::Ecall]),
         ExecError::MemoryOutOfBounds { pc, addr: u32::MAX }
     );
+    assert_eq!(
+        error_of(&write(1, DATA, MAX_OUTPUT as u32 + 1), &[Instruction::Ecall]),
+        ExecError::OutputLimitExceeded { pc, limit: MAX_OUTPUT }
+    );
     let pc = pc_after_loads(3);
     let halt = [(17, syscall::HALT), (10, 0), (11, DATA + 2)];
     assert_eq!(

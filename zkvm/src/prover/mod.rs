@@ -25,6 +25,7 @@ pub use witness::WitnessError;
 
 use crate::air::tables::column_id;
 use crate::air::{ComponentKind, PreprocessedTables, Relations, build_components, with_eval};
+use crate::class::{ExecutionTooLong, SizeClass};
 use crate::config::StarkConfig;
 use crate::executor::{ExecConfig, ExecError, Execution, trace};
 use crate::program::Program;
@@ -42,6 +43,9 @@ pub enum ProveError {
     /// The execution cannot be turned into a witness.
     #[error(transparent)]
     Witness(#[from] WitnessError),
+    /// The execution is longer than the largest size class.
+    #[error(transparent)]
+    TooLong(#[from] ExecutionTooLong),
     /// Stwo's prover failed.
     #[error("the STARK prover failed: {0}")]
     Stark(#[from] ProvingError),
@@ -114,7 +118,9 @@ pub fn prove(
         info_span!("witness").in_scope(|| witness::generate(&tables, program.code_start, &record.steps))?;
     drop(record);
     debug_assert_eq!(witness.statement.public_values_digest, execution.public_values_digest);
-    let proof = prove_witness(program, &tables, witness, config)?;
+    let class = SizeClass::for_cycles(execution.cycles)?;
+    let mut proof = prove_witness(program, &tables, witness, config, class)?;
+    proof.public_values.clone_from(&execution.public_values);
     Ok((execution, proof))
 }
 
@@ -124,6 +130,7 @@ pub(crate) fn prove_witness(
     tables: &PreprocessedTables,
     witness: witness::Witness,
     config: &StarkConfig,
+    class: SizeClass,
 ) -> Result<Proof, ProveError> {
     let shape = ProgramShape {
         entry: program.entry,
@@ -152,7 +159,7 @@ pub(crate) fn prove_witness(
     builder.extend_evals(preprocessed.clone());
     builder.commit(channel);
     let roots = ProgramRoots { blake2s: root_bytes(&scheme.roots()[0]) };
-    crate::verifier::mix_public(channel, config, &shape, &roots, &witness.statement);
+    crate::verifier::mix_public(channel, config, class, &shape, &roots, &witness.statement);
 
     crate::verifier::mix_claim(channel, &claim);
     let mut builder = scheme.tree_builder();
@@ -190,6 +197,8 @@ pub(crate) fn prove_witness(
         shape,
         roots,
         statement: witness.statement,
+        public_values: Vec::new(),
+        class,
         claim,
         claimed_sums,
         stark_proof,

@@ -31,7 +31,7 @@ pub(crate) fn accepted(
     witness: Witness,
     public_values: &[u8],
 ) -> bool {
-    match prove_witness(program, tables, witness, &CONFIG) {
+    match prove_witness(program, tables, witness, &CONFIG, crate::class::SizeClass::C16) {
         Ok(proof) => verify(&proof, key, public_values, &CONFIG).is_ok(),
         Err(ProveError::Stark(_)) => false,
         Err(e) => panic!("unexpected error: {e}"),
