@@ -95,3 +95,36 @@ fn input_file_and_hex_are_exclusive() {
     let output = nzero(&["run", "x.elf", "--input", "a", "--input-hex", "00"]);
     assert_eq!(output.status.code(), Some(2), "a usage error");
 }
+
+#[test]
+fn vkey_is_stable_and_program_specific() {
+    let first = json(&nzero(&["vkey", fibonacci_elf(), "--json"]));
+    let second = json(&nzero(&["vkey", fibonacci_elf(), "--json"]));
+    let key = first["program_vkey"].as_str().unwrap();
+    assert_eq!(key.len(), 66, "0x + 32 bytes: {key}");
+    assert_eq!(first, second);
+}
+
+#[test]
+fn verify_rejects_bad_proof_files_with_named_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let garbage = dir.path().join("garbage.bin");
+    std::fs::write(&garbage, b"not a proof at all").unwrap();
+    let truncated = dir.path().join("truncated.bin");
+    let mut header = b"NZPROOF\0".to_vec();
+    header.extend(1u32.to_le_bytes());
+    header.push(1);
+    header.extend(1000u64.to_le_bytes());
+    header.extend([0u8; 10]);
+    std::fs::write(&truncated, &header).unwrap();
+    for (file, message) in [(&garbage, "bad magic"), (&truncated, "truncated")] {
+        let output = nzero(&["verify", file.to_str().unwrap(), "--elf", fibonacci_elf(), "--json"]);
+        assert_eq!(output.status.code(), Some(1));
+        let report = json(&output);
+        assert!(report["error"].as_str().unwrap().contains(message), "{report}");
+    }
+    let output = nzero(&["verify", garbage.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2), "--elf or --vkey is required");
+    let output = nzero(&["verify", garbage.to_str().unwrap(), "--vkey", "0x1234", "--json"]);
+    assert_eq!(output.status.code(), Some(1));
+}

@@ -1,7 +1,10 @@
 //! The subcommands, one module each.
 
 mod build;
+mod prove;
 mod run;
+mod verify;
+mod vkey;
 
 use std::process::ExitCode;
 
@@ -24,6 +27,12 @@ enum Command {
     Build(build::Args),
     /// Execute an ELF and print its public values, exit code and cycle count.
     Run(run::Args),
+    /// Print the program verifying key of an ELF.
+    Vkey(vkey::Args),
+    /// Execute an ELF and prove the execution (Stwo, Blake2s).
+    Prove(prove::Args),
+    /// Verify a proof against a program (ELF or verifying key).
+    Verify(verify::Args),
 }
 
 impl Cli {
@@ -37,6 +46,9 @@ impl Cli {
         match &self.command {
             Command::Build(args) => build::run(args, self.json),
             Command::Run(args) => run::run(args, self.json),
+            Command::Vkey(args) => vkey::run(args, self.json),
+            Command::Prove(args) => prove::run(args, self.json),
+            Command::Verify(args) => verify::run(args, self.json),
         }
     }
 }

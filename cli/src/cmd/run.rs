@@ -41,10 +41,8 @@ impl InputArgs {
             return std::fs::read(path).with_context(|| format!("reading the input file {}", path.display()));
         }
         match &self.input_hex {
-            Some(hex) => {
-                let digits = hex.strip_prefix("0x").unwrap_or(hex);
-                hex::decode(digits).with_context(|| format!("--input-hex {hex:?} is not valid hex"))
-            }
+            Some(hex) => super::verify::decode_hex(hex)
+                .with_context(|| format!("--input-hex {hex:?} is not valid hex")),
             None => Ok(Vec::new()),
         }
     }
