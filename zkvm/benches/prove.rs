@@ -8,7 +8,9 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
-use nzero_zkvm::{BuildOptions, ExecConfig, Input, Program, StarkConfig, build_guest, execute, program_key, prove, verify};
+use nzero_zkvm::{
+    BuildOptions, ExecConfig, Input, Program, StarkConfig, build_guest, execute, program_key, prove, verify,
+};
 
 fn program(name: &str) -> Program {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples").join(name);
@@ -28,7 +30,9 @@ fn input_for(name: &str, program: &Program, log: u32) -> Vec<u8> {
             }
             "json" => {
                 let items: Vec<String> = (0..size)
-                    .map(|i| format!(r#"{{"from":"a{}","to":"b{}","amount":{}}}"#, i % 97, i % 89, i * 7 % 1000))
+                    .map(|i| {
+                        format!(r#"{{"from":"a{}","to":"b{}","amount":{}}}"#, i % 97, i % 89, i * 7 % 1000)
+                    })
                     .collect();
                 format!(r#"{{"threshold":500,"transfers":[{}]}}"#, items.join(",")).into_bytes()
             }
@@ -76,7 +80,9 @@ fn run_one(name: &str, log: u32) {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    if let (Some(name), Some(log)) = (args.iter().position(|a| a == "--one").and_then(|i| args.get(i + 1)), args.last()) {
+    if let (Some(name), Some(log)) =
+        (args.iter().position(|a| a == "--one").and_then(|i| args.get(i + 1)), args.last())
+    {
         run_one(name, log.parse().expect("a log2 cycle count"));
         return;
     }

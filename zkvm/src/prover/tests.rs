@@ -173,3 +173,21 @@ fn corrupting_any_cell_of_the_load_store_jump_trace_is_rejected() {
     let kinds = [ComponentKind::Load, ComponentKind::Store, ComponentKind::Jump, ComponentKind::Boundary];
     assert_mutations_rejected(&memory_and_jump_program(), &[], &kinds, 10, 11);
 }
+
+#[test]
+fn every_constraint_fits_the_degree_bound() {
+    use stwo_constraint_framework::FrameworkEval;
+    use stwo_constraint_framework::expr::ExprEvaluator;
+
+    use crate::air::{Relations, with_eval};
+    // `max_constraint_log_degree_bound = log_size + 1` admits degree 3: a pair of lookups whose
+    // tuple entries are linear, or a plain constraint of degree at most 3.
+    for kind in ComponentKind::all() {
+        with_eval!(kind, 5, Relations::dummy(), |eval| {
+            let degrees = eval.evaluate(ExprEvaluator::new()).constraint_degree_bounds();
+            for (i, degree) in degrees.into_iter().enumerate() {
+                assert!(degree <= 3, "{kind:?} constraint {i} has degree {degree}");
+            }
+        });
+    }
+}
