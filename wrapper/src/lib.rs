@@ -1,0 +1,14 @@
+//! Nexus Zero's STARK-to-SNARK wrapper.
+//!
+//! So far: Poseidon2 over the BN254 scalar field (width 3, the reference instance), with the 2-to-1
+//! compression and sponge built on it.
+
+#![warn(missing_docs)]
+#![forbid(unsafe_code)]
+
+mod poseidon2;
+
+pub use poseidon2::{
+    FULL_ROUNDS, PARTIAL_ROUNDS, Poseidon2Sponge, RATE, SBOXES_PER_PERMUTATION, WIDTH, compress, hash,
+    permute,
+};
