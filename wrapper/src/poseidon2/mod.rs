@@ -2,8 +2,8 @@
 //!
 //! The instance is the reference one of the Poseidon2 paper (HorizenLabs' `poseidon2_instance_bn256.rs`):
 //! S-box `x^5`, 8 full rounds (4 before and 4 after the partial rounds), 56 partial rounds, external matrix
-//! `circ(2, 1, 1)` and internal matrix `[[2,1,1],[1,2,1],[1,1,3]]`, pinned by the reference known-answer
-//! vector.
+//! `circ(2, 1, 1)` and internal matrix `[[2,1,1],[1,2,1],[1,1,3]]`. The native code here and the R1CS gadget
+//! in [`constraints`] compute the same function; both are pinned by the reference known-answer vector.
 //!
 //! Modes built on the permutation (the state is `[rate0, rate1, capacity]`):
 //! - [`compress`]: `P([left, right, domain])[0]`, a fixed-length 2-to-1 compression (Merkle nodes, and the
@@ -13,6 +13,7 @@
 //!   sequences of different lengths never share a padded form.
 
 mod constants;
+pub(crate) mod constraints;
 
 use ark_bn254::Fr;
 use ark_ff::{AdditiveGroup, Field};
