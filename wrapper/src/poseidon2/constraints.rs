@@ -6,12 +6,13 @@
 //! `3 · (8 · 3 + 56) = 240` constraints ([`PERMUTATION_CONSTRAINTS`]); on constant inputs it costs none.
 
 use ark_bn254::Fr;
+use ark_ff::Field;
 use ark_r1cs_std::fields::FieldVar;
 use ark_r1cs_std::fields::fp::FpVar;
 use ark_relations::gr1cs::SynthesisError;
 
 use super::constants::{FULL_ROUND_CONSTANTS_BEGIN, FULL_ROUND_CONSTANTS_END, PARTIAL_ROUND_CONSTANTS};
-use super::{SBOXES_PER_PERMUTATION, WIDTH};
+use super::{FULL_BLOCK_FLAG, RATE, SBOXES_PER_PERMUTATION, WIDTH};
 
 /// An R1CS variable over the BN254 scalar field.
 pub type FrVar = FpVar<Fr>;
@@ -78,17 +79,20 @@ pub fn compress_var(domain: u64, left: &FrVar, right: &FrVar) -> Result<FrVar, S
     Ok(first)
 }
 
-/// The R1CS twin of [`super::Poseidon2Sponge`]: same state, same padding.
+/// The R1CS twin of [`super::Poseidon2Sponge`]: same state, same lazy absorption, same padding.
 #[derive(Clone, Debug)]
 pub struct Poseidon2SpongeVar {
     state: [FrVar; WIDTH],
-    pending: Option<FrVar>,
+    pending: Vec<FrVar>,
 }
 
 impl Poseidon2SpongeVar {
     /// A fresh sponge for the domain `domain` (its state is constant: no variable is allocated).
     pub fn new(domain: u64) -> Self {
-        Self { state: [FrVar::zero(), FrVar::zero(), FrVar::constant(Fr::from(domain))], pending: None }
+        Self {
+            state: [FrVar::zero(), FrVar::zero(), FrVar::constant(Fr::from(domain))],
+            pending: Vec::with_capacity(RATE),
+        }
     }
 
     /// Absorbs one element.
@@ -96,14 +100,13 @@ impl Poseidon2SpongeVar {
     /// # Errors
     /// Fails only if the constraint system fails.
     pub fn absorb(&mut self, x: &FrVar) -> Result<(), SynthesisError> {
-        match self.pending.take() {
-            None => self.pending = Some(x.clone()),
-            Some(first) => {
-                self.state[0] += first;
-                self.state[1] += x;
-                permute_var(&mut self.state)?;
+        if self.pending.len() == RATE {
+            for (word, p) in self.state.iter_mut().zip(self.pending.drain(..)) {
+                *word += p;
             }
+            permute_var(&mut self.state)?;
         }
+        self.pending.push(x.clone());
         Ok(())
     }
 
@@ -120,11 +123,16 @@ impl Poseidon2SpongeVar {
     /// # Errors
     /// Fails only if the constraint system fails.
     pub fn squeeze(mut self) -> Result<FrVar, SynthesisError> {
-        match self.pending.take() {
-            None => self.state[0] += Fr::from(1u64),
-            Some(last) => {
+        match self.pending.as_slice() {
+            [] => self.state[0] += Fr::ONE,
+            [last] => {
                 self.state[0] += last;
-                self.state[1] += Fr::from(1u64);
+                self.state[1] += Fr::ONE;
+            }
+            [a, b, ..] => {
+                self.state[0] += a;
+                self.state[1] += b;
+                self.state[2] += FULL_BLOCK_FLAG;
             }
         }
         permute_var(&mut self.state)?;
@@ -236,15 +244,16 @@ mod tests {
     #[test]
     fn sponge_matches_native_in_every_mode() {
         let mut rng = StdRng::seed_from_u64(11);
-        for len in 0..7 {
+        for len in 0..7usize {
             let inputs: Vec<Fr> = (0..len).map(|_| Fr::rand(&mut rng)).collect();
             for mode in MODES {
                 let cs = ConstraintSystem::<Fr>::new_ref();
                 let vars = alloc(&cs, &inputs, mode);
                 let out = hash_var(3, &vars).unwrap();
                 assert_eq!(out.value().unwrap(), hash(3, &inputs), "len {len} {mode:?}");
-                // One permutation per full pair, one after padding; the empty message hashes constants.
-                let permutations = if len == 0 { 0 } else { len / 2 + 1 };
+                // One permutation per block (a full last block needs no extra one); the empty message
+                // hashes constants.
+                let permutations = len.div_ceil(2);
                 assert_eq!(
                     cs.num_constraints(),
                     expected_constraints(mode, permutations),

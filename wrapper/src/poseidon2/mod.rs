@@ -9,14 +9,19 @@
 //! - [`compress`]: `P([left, right, domain])[0]`, a fixed-length 2-to-1 compression (Merkle nodes, and the
 //!   transcript steps that combine two elements). The domain tag in the capacity word separates its uses.
 //! - [`Poseidon2Sponge`]: absorbs a sequence of field elements two at a time into the rate words, starting
-//!   from `[0, 0, domain]`, and pads with a single `1` (then zeros) before the last permutation, so that
-//!   sequences of different lengths never share a padded form.
+//!   from `[0, 0, domain]`. A last block that is short is padded with a single `1` (then zero); a last
+//!   block that is full instead gets [`FULL_BLOCK_FLAG`] added to the capacity word. Either way the padding
+//!   is injective and no permutation is spent on padding alone, so 16 M31 values (2 elements) cost one
+//!   permutation, natively and in the circuit.
+//!
+//! Domain tags are `u64`, so a capacity word starting at a tag never equals a tag plus the flag `2^64`.
+//! Every use of the permutation in this crate has its own tag.
 
 mod constants;
 pub(crate) mod constraints;
 
 use ark_bn254::Fr;
-use ark_ff::{AdditiveGroup, Field};
+use ark_ff::{AdditiveGroup, Field, MontFp};
 
 use constants::{FULL_ROUND_CONSTANTS_BEGIN, FULL_ROUND_CONSTANTS_END, PARTIAL_ROUND_CONSTANTS};
 
@@ -89,36 +94,41 @@ pub fn compress(domain: u64, left: Fr, right: Fr) -> Fr {
     state[0]
 }
 
+/// Added to the capacity word when the last absorbed block is full (`2^64`, above every `u64` tag).
+pub const FULL_BLOCK_FLAG: Fr = MontFp!("18446744073709551616");
+
 /// A sponge over Poseidon2 with rate 2 and capacity 1, absorbing field elements.
 ///
-/// It starts from `[0, 0, domain]`. Elements are added into the rate words two at a time, each full pair
-/// followed by a permutation. [`Poseidon2Sponge::squeeze`] pads the message with one `1` and then zeros
-/// up to a full pair, permutes and returns the first word: an injective padding, so messages of different
-/// lengths are hashed as different padded messages.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// It starts from `[0, 0, domain]`. Elements are added into the rate words two at a time; a block is only
+/// permuted once the next element arrives, so that [`Poseidon2Sponge::squeeze`] knows whether the last
+/// block is full. Squeezing pads a short last block with `1` (then `0`), or adds [`FULL_BLOCK_FLAG`] to the
+/// capacity word if the last block is full, permutes and returns the first word.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Poseidon2Sponge {
     state: [Fr; WIDTH],
-    /// An absorbed element waiting for its pair; pairs are only added once complete so that the sponge
-    /// can be fed one element at a time.
-    pending: Option<Fr>,
+    pending: [Fr; RATE],
+    n_pending: usize,
 }
 
 impl Poseidon2Sponge {
     /// A fresh sponge for the domain `domain`.
     pub fn new(domain: u64) -> Self {
-        Self { state: [Fr::from(0u64), Fr::from(0u64), Fr::from(domain)], pending: None }
+        Self::from_state([Fr::ZERO, Fr::ZERO, Fr::from(domain)])
+    }
+
+    /// A sponge that continues from `state` with nothing pending (used to resume a batched absorption).
+    pub(crate) fn from_state(state: [Fr; WIDTH]) -> Self {
+        Self { state, pending: [Fr::ZERO; RATE], n_pending: 0 }
     }
 
     /// Absorbs one element.
     pub fn absorb(&mut self, x: Fr) {
-        match self.pending.take() {
-            None => self.pending = Some(x),
-            Some(first) => {
-                self.state[0] += first;
-                self.state[1] += x;
-                permute(&mut self.state);
-            }
+        if self.n_pending == RATE {
+            absorb_block(&mut self.state, self.pending);
+            self.n_pending = 0;
         }
+        self.pending[self.n_pending] = x;
+        self.n_pending += 1;
     }
 
     /// Absorbs every element of `xs`, in order.
@@ -128,16 +138,29 @@ impl Poseidon2Sponge {
 
     /// Pads, permutes and returns the first state word.
     pub fn squeeze(mut self) -> Fr {
-        match self.pending.take() {
-            None => self.state[0] += Fr::from(1u64),
-            Some(last) => {
-                self.state[0] += last;
-                self.state[1] += Fr::from(1u64);
+        match self.n_pending {
+            0 => self.state[0] += Fr::ONE,
+            1 => {
+                self.state[0] += self.pending[0];
+                self.state[1] += Fr::ONE;
+            }
+            _ => {
+                self.state[0] += self.pending[0];
+                self.state[1] += self.pending[1];
+                self.state[2] += FULL_BLOCK_FLAG;
             }
         }
         permute(&mut self.state);
         self.state[0]
     }
+}
+
+/// Adds a full block to the rate words and permutes: the sponge step for a block that is known not to be
+/// the last one.
+pub(crate) fn absorb_block(state: &mut [Fr; WIDTH], block: [Fr; RATE]) {
+    state[0] += block[0];
+    state[1] += block[1];
+    permute(state);
 }
 
 /// Hashes a sequence of field elements with a [`Poseidon2Sponge`] for `domain`.
@@ -149,8 +172,6 @@ pub fn hash(domain: u64, inputs: &[Fr]) -> Fr {
 
 #[cfg(test)]
 mod tests {
-    use ark_ff::MontFp;
-
     use super::*;
 
     /// The reference known-answer vector: HorizenLabs' `kats()` for `POSEIDON2_BN256_PARAMS`.
@@ -183,8 +204,7 @@ mod tests {
 
     #[test]
     fn sponge_padding_separates_lengths() {
-        let zero = Fr::from(0u64);
-        let one = Fr::from(1u64);
+        let (zero, one) = (Fr::ZERO, Fr::ONE);
         // Trailing zeros, and a trailing element equal to the padding, must not collide.
         let digests = [
             hash(0, &[]),
@@ -204,18 +224,35 @@ mod tests {
 
     #[test]
     fn sponge_is_streaming() {
-        let xs: Vec<Fr> = (0..7u64).map(Fr::from).collect();
-        let mut sponge = Poseidon2Sponge::new(5);
-        for x in &xs {
-            sponge.absorb(*x);
+        for len in 0..7u64 {
+            let xs: Vec<Fr> = (0..len).map(Fr::from).collect();
+            let mut sponge = Poseidon2Sponge::new(5);
+            for x in &xs {
+                sponge.absorb(*x);
+            }
+            assert_eq!(sponge.squeeze(), hash(5, &xs));
         }
-        assert_eq!(sponge.squeeze(), hash(5, &xs));
-        // Two elements: one permutation to absorb, one after padding.
-        let mut state = [xs[0], xs[1], Fr::from(5u64)];
+    }
+
+    #[test]
+    fn sponge_pads_as_documented() {
+        let (a, b) = (Fr::from(3u64), Fr::from(4u64));
+        let domain = Fr::from(5u64);
+        // A full last block: one permutation, flag in the capacity.
+        let mut state = [a, b, domain + FULL_BLOCK_FLAG];
         permute(&mut state);
-        state[0] += Fr::from(1u64);
+        assert_eq!(hash(5, &[a, b]), state[0]);
+        // A short last block: padded with 1.
+        let mut state = [a, Fr::ONE, domain];
         permute(&mut state);
-        assert_eq!(hash(5, &xs[..2]), state[0]);
+        assert_eq!(hash(5, &[a]), state[0]);
+        // Three elements: the first block is permuted as it is, the second padded.
+        let mut state = [a, b, domain];
+        permute(&mut state);
+        state[0] += a;
+        state[1] += Fr::ONE;
+        permute(&mut state);
+        assert_eq!(hash(5, &[a, b, a]), state[0]);
     }
 
     #[test]
