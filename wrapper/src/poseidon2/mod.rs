@@ -121,6 +121,19 @@ impl Poseidon2Sponge {
         Self { state, pending: [Fr::ZERO; RATE], n_pending: 0 }
     }
 
+    /// The state words and the elements absorbed but not yet permuted (for serialization).
+    pub(crate) fn parts(&self) -> ([Fr; WIDTH], &[Fr]) {
+        (self.state, &self.pending[..self.n_pending])
+    }
+
+    /// The inverse of [`Poseidon2Sponge::parts`]; `None` if more than a block is pending.
+    pub(crate) fn from_parts(state: [Fr; WIDTH], pending: &[Fr]) -> Option<Self> {
+        let mut sponge = Self::from_state(state);
+        sponge.pending.get_mut(..pending.len())?.copy_from_slice(pending);
+        sponge.n_pending = pending.len();
+        Some(sponge)
+    }
+
     /// Absorbs one element.
     pub fn absorb(&mut self, x: Fr) {
         if self.n_pending == RATE {
