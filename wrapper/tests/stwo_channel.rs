@@ -56,7 +56,7 @@ fn proof_survives_serialization() {
 fn rejects_a_tampered_sampled_value() {
     let mut proof = prove();
     proof.0.sampled_values[1][3][0] += SecureField::from(BaseField::from(1));
-    assert!(verify(proof).is_err());
+    assert!(matches!(verify(proof), Err(VerificationError::OodsNotMatching)));
 }
 
 #[test]
