@@ -4,7 +4,8 @@
 //! - Poseidon2 over the BN254 scalar field (width 3, the reference instance), natively and as an R1CS
 //!   gadget computing the same function, with the 2-to-1 compression and sponge built on it;
 //! - a Poseidon2 Merkle channel for Stwo ([`Poseidon2MerkleChannel`]): the Fiat-Shamir transcript and the
-//!   Merkle hash of the EVM proof mode, with the R1CS twins of its leaf and node hashes. With the `prover`
+//!   Merkle hash of the EVM proof mode, with the R1CS twins of its transcript and of its leaf and node
+//!   hashes. With the `prover`
 //!   feature, Stwo's `SimdBackend` and `CpuBackend` prove with it.
 
 #![warn(missing_docs)]
@@ -14,9 +15,9 @@ mod channel;
 mod poseidon2;
 
 pub use channel::{
-    HashDecodeError, M31S_PER_BLOCK, M31S_PER_FR, Poseidon2Channel, Poseidon2Hash, Poseidon2MerkleChannel,
-    Poseidon2MerkleHasher, U32S_PER_FR, domain, hash_leaf, hash_leaf_var, hash_node, hash_node_var,
-    pack_m31s, pack_m31s_var, pack_u32s,
+    HashDecodeError, M31S_PER_BLOCK, M31S_PER_FR, Poseidon2Channel, Poseidon2ChannelVar, Poseidon2Hash,
+    Poseidon2MerkleChannel, Poseidon2MerkleHasher, SecureFieldVar, U32S_PER_FR, domain, hash_leaf,
+    hash_leaf_var, hash_node, hash_node_var, pack_m31s, pack_m31s_var, pack_u32s, pack_u32s_var,
 };
 
 pub use poseidon2::constraints::{

@@ -7,6 +7,8 @@
 //!   element ([`pack_m31s`]) and hashes them with the sponge; a node is the 2-to-1 compression.
 //! - [`Poseidon2Channel`]: the transcript, a running digest that every mix replaces.
 //! - [`Poseidon2MerkleChannel`]: ties them together for Stwo's prover and verifier.
+//! - [`Poseidon2ChannelVar`], [`hash_leaf_var`], [`hash_node_var`]: their R1CS twins, for the verifier
+//!   circuit.
 //! - With the `prover` feature, `SimdBackend` (and `CpuBackend`) implement `MerkleOpsLifted`, `GrindOps` and
 //!   `BackendForChannel` for them.
 //!
@@ -24,7 +26,9 @@ use ark_bn254::Fr;
 use ark_ff::{BigInt, PrimeField};
 use stwo::core::fields::m31::BaseField;
 
-pub use constraints::{hash_leaf_var, hash_node_var, pack_m31s_var};
+pub use constraints::{
+    Poseidon2ChannelVar, SecureFieldVar, hash_leaf_var, hash_node_var, pack_m31s_var, pack_u32s_var,
+};
 pub use fiat_shamir::Poseidon2Channel;
 pub use hash::{HashDecodeError, Poseidon2Hash};
 pub use merkle::{Poseidon2MerkleChannel, Poseidon2MerkleHasher, hash_leaf, hash_node};
