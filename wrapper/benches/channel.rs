@@ -93,6 +93,25 @@ fn bench_permutation() {
     println!("poseidon2 permutation: {}", elapsed.show(1e6 / n as f64, "us"));
 }
 
+/// The field operations the permutation is made of (dependent chains, single thread).
+fn bench_field() {
+    let n = 1_000_000;
+    let (mut a, b) = (Fr::from(3u64), Fr::from(5u64));
+    let mul = time(3, || {
+        for _ in 0..n {
+            a *= b;
+        }
+        a
+    });
+    let add = time(3, || {
+        for _ in 0..n {
+            a += b;
+        }
+        a
+    });
+    println!("fr mul: {}, fr add: {}", mul.show(1e9 / n as f64, "ns"), add.show(1e9 / n as f64, "ns"));
+}
+
 fn bench_merkle<H: MerkleHasherLifted>(name: &str, log_n_rows: u32, n_columns: usize, runs: usize)
 where
     SimdBackend: MerkleOpsLifted<H>,
@@ -158,6 +177,7 @@ fn main() {
     println!("threads: {}", available_threads());
 
     if run("permutation") {
+        bench_field();
         bench_permutation();
     }
     if run("merkle") {

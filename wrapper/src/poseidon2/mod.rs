@@ -39,10 +39,13 @@ pub const PARTIAL_ROUNDS: usize = 56;
 pub const SBOXES_PER_PERMUTATION: usize = FULL_ROUNDS * WIDTH + PARTIAL_ROUNDS;
 
 /// The S-box `x^5` (the smallest `d` coprime to `r - 1` for BN254).
+///
+/// Multiplications rather than squarings: with the `asm` feature ark-ff multiplies in assembly, but
+/// squares in Rust, and `x · x` is then about 10% faster overall.
 #[inline(always)]
 fn sbox(x: Fr) -> Fr {
-    let x2 = x.square();
-    let x4 = x2.square();
+    let x2 = x * x;
+    let x4 = x2 * x2;
     x4 * x
 }
 
