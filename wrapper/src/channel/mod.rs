@@ -131,4 +131,34 @@ mod tests {
         let expected: Fr = MontFp!("0x2000000000000000000000000000000000000000000000001ffffffff");
         assert_eq!(words, expected);
     }
+
+    /// Pins the channel's definition: the circuit, and any other implementation, must reproduce these.
+    #[test]
+    fn regression_vectors() {
+        use stwo::core::channel::{Channel, MerkleChannel};
+        use stwo::core::fields::qm31::SecureField;
+
+        let values: Vec<BaseField> = (0..20).map(BaseField::from_u32_unchecked).collect();
+        let leaf = hash_leaf(&values);
+        let node = hash_node(leaf, hash_leaf(&[]));
+        let mut channel = Poseidon2Channel::default();
+        Poseidon2MerkleChannel::mix_root(&mut channel, node);
+        channel.mix_felts(&[SecureField::from_u32_unchecked(1, 2, 3, 4)]);
+        channel.mix_u32s(&[5, 6, 7]);
+        channel.mix_u64(8);
+        let words = channel.draw_u32s();
+        let felt = channel.draw_secure_felt();
+        let hex = |s: &str| Poseidon2Hash::from_hex(s).unwrap();
+        assert_eq!(leaf, hex("0x1b2919e77c1ead376f96488e77654eeb2866ddc28f0dcfa4193c6a566fcf2b47"));
+        assert_eq!(node, hex("0x295ea7f87e5531f4c169a73e85bae4076f1cbb81dc1c87722d04d8bc1fbf38e7"));
+        assert_eq!(
+            Poseidon2Hash(channel.digest()),
+            hex("0x2de85ec9f4d1f42fb94e610a5e8e8c3b03116c142e5c2e5f54015be039a59e46")
+        );
+        assert_eq!(
+            words,
+            [1888363613, 1318679607, 78441981, 247098714, 234833464, 488654227, 557108835, 1587844283]
+        );
+        assert_eq!(felt, SecureField::from_u32_unchecked(606783319, 1576507639, 1624696667, 1837636022));
+    }
 }
