@@ -33,6 +33,10 @@ pub enum ComponentKind {
     Ecall,
     /// The halting `ecall`.
     Halt,
+    /// `slt`, `sltu` and their immediate forms.
+    Compare,
+    /// The conditional branches.
+    Branch,
     /// The memory boundary.
     Boundary,
     /// The program table.
@@ -46,7 +50,16 @@ pub enum ComponentKind {
 impl ComponentKind {
     /// All components, in trace order.
     pub fn all() -> Vec<Self> {
-        let mut all = vec![Self::AddSub, Self::Ecall, Self::Halt, Self::Boundary, Self::Program, Self::Image];
+        let mut all = vec![
+            Self::AddSub,
+            Self::Ecall,
+            Self::Halt,
+            Self::Compare,
+            Self::Branch,
+            Self::Boundary,
+            Self::Program,
+            Self::Image,
+        ];
         all.extend(RANGE_BITS.map(Self::Range));
         all
     }
@@ -57,6 +70,8 @@ pub(crate) enum AnyComponent {
     AddSub(FrameworkComponent<chips::add_sub::AddSubEval>),
     Ecall(FrameworkComponent<chips::ecall::EcallEval>),
     Halt(FrameworkComponent<chips::halt::HaltEval>),
+    Compare(FrameworkComponent<chips::compare::CompareEval>),
+    Branch(FrameworkComponent<chips::branch::BranchEval>),
     Boundary(FrameworkComponent<boundary::BoundaryEval>),
     Program(FrameworkComponent<tables::ProgramTableEval>),
     Image(FrameworkComponent<tables::ImageTableEval>),
@@ -79,6 +94,14 @@ macro_rules! with_eval {
             }
             ComponentKind::Halt => {
                 let $eval = chips::halt::HaltEval { log_size, relations };
+                $body
+            }
+            ComponentKind::Compare => {
+                let $eval = chips::compare::CompareEval { log_size, relations };
+                $body
+            }
+            ComponentKind::Branch => {
+                let $eval = chips::branch::BranchEval { log_size, relations };
                 $body
             }
             ComponentKind::Boundary => {
@@ -129,6 +152,16 @@ impl AnyComponent {
                 chips::halt::HaltEval { log_size, relations },
                 claimed_sum,
             )),
+            ComponentKind::Compare => Self::Compare(FrameworkComponent::new(
+                allocator,
+                chips::compare::CompareEval { log_size, relations },
+                claimed_sum,
+            )),
+            ComponentKind::Branch => Self::Branch(FrameworkComponent::new(
+                allocator,
+                chips::branch::BranchEval { log_size, relations },
+                claimed_sum,
+            )),
             ComponentKind::Boundary => Self::Boundary(FrameworkComponent::new(
                 allocator,
                 boundary::BoundaryEval { log_size, relations },
@@ -157,6 +190,8 @@ impl AnyComponent {
             Self::AddSub(c) => c,
             Self::Ecall(c) => c,
             Self::Halt(c) => c,
+            Self::Compare(c) => c,
+            Self::Branch(c) => c,
             Self::Boundary(c) => c,
             Self::Program(c) => c,
             Self::Image(c) => c,
@@ -172,6 +207,8 @@ impl AnyComponent {
             Self::AddSub(c) => c,
             Self::Ecall(c) => c,
             Self::Halt(c) => c,
+            Self::Compare(c) => c,
+            Self::Branch(c) => c,
             Self::Boundary(c) => c,
             Self::Program(c) => c,
             Self::Image(c) => c,

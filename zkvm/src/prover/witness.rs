@@ -150,9 +150,15 @@ impl StepContext<'_> {
 
     /// Writes `value` to `rd` (the scratch register for `x0`), range-checking it.
     pub(crate) fn write_rd(&mut self, value: u32) -> RegWrite<M31> {
-        let (prev, access) = self.access(self.row.rd, slot::RD, value);
         self.range(16, value & 0xffff);
         self.range(16, value >> 16);
+        self.write_rd_unchecked(value)
+    }
+
+    /// Writes `value` to `rd` without range-checking it: for chips whose constraints prove the value
+    /// is a word otherwise (a bit, for instance).
+    pub(crate) fn write_rd_unchecked(&mut self, value: u32) -> RegWrite<M31> {
+        let (prev, access) = self.access(self.row.rd, slot::RD, value);
         RegWrite { prev: word_limbs(prev), access }
     }
 }
@@ -229,6 +235,14 @@ pub(crate) fn generate(
             Opcode::Add | Opcode::Sub => {
                 let cols = chips::add_sub::witness::row(&mut ctx);
                 emit(ComponentKind::AddSub, &mut |c| cols.write(c));
+            }
+            Opcode::Slt | Opcode::Sltu => {
+                let cols = chips::compare::witness::row(&mut ctx);
+                emit(ComponentKind::Compare, &mut |c| cols.write(c));
+            }
+            Opcode::Beq | Opcode::Bne | Opcode::Blt | Opcode::Bge | Opcode::Bltu | Opcode::Bgeu => {
+                let cols = chips::branch::witness::row(&mut ctx);
+                emit(ComponentKind::Branch, &mut |c| cols.write(c));
             }
             Opcode::Ecall if ctx.reg_value(chips::ecall::A7) == syscall::HALT => {
                 let cols = chips::halt::witness::row(&mut ctx);
