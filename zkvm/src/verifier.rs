@@ -118,6 +118,27 @@ fn check_claim(claim: &Claim, shape: &ProgramShape, class: SizeClass) -> Result<
     Ok(())
 }
 
+/// The sampled values must have exactly the shape the components' masks give (plus the composition
+/// polynomial's eight columns): Stwo's point evaluator asserts it, and a failed assertion there
+/// aborts the process instead of returning an error.
+fn check_sampled_values_shape(
+    components: &[&dyn stwo::core::air::Component],
+    n_preprocessed_columns: usize,
+    stark: &stwo::core::proof::StarkProof<stwo::core::vcs_lifted::blake2_merkle::Blake2sMerkleHasher>,
+) -> Result<(), VerifyError> {
+    let air = stwo::core::air::Components { components: components.to_vec(), n_preprocessed_columns };
+    let point = stwo::core::circle::CirclePoint::<SecureField>::zero();
+    let mut expected: Vec<Vec<usize>> =
+        air.mask_points(point, 1, false).iter().map(|tree| tree.iter().map(Vec::len).collect()).collect();
+    expected.push(vec![1; 2 * stwo::core::fields::qm31::SECURE_EXTENSION_DEGREE]);
+    let found: Vec<Vec<usize>> =
+        stark.0.sampled_values.iter().map(|tree| tree.iter().map(Vec::len).collect()).collect();
+    if found != expected {
+        return Err(VerifyError::Malformed("the sampled values do not match the AIR's masks".into()));
+    }
+    Ok(())
+}
+
 /// Verifies `proof` for the program with key `key` and the given public values.
 ///
 /// # Errors
@@ -180,6 +201,7 @@ pub fn verify(
     let ids = preprocessed_ids.iter().map(|id: &String| column_id(id)).collect_vec();
     let components = build_components(&proof.claim, &relations, &proof.claimed_sums, &ids);
     let components = components.iter().map(|c| c.as_component()).collect_vec();
+    check_sampled_values_shape(&components, ids.len(), stark)?;
     // Stwo's verifier indexes into the proof; a malformed proof must be an error, not a crash.
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         stwo::core::verifier::verify(&components, channel, &mut scheme, stark.clone())

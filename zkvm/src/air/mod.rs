@@ -39,6 +39,10 @@ pub enum ComponentKind {
     Ecall,
     /// The halting `ecall`.
     Halt,
+    /// `slt`, `sltu` and their immediate forms.
+    Compare,
+    /// The conditional branches.
+    Branch,
     /// The memory boundary.
     Boundary,
     /// The program table.
@@ -59,6 +63,8 @@ impl ComponentKind {
             Self::Store,
             Self::Ecall,
             Self::Halt,
+            Self::Compare,
+            Self::Branch,
             Self::Boundary,
             Self::Program,
             Self::Image,
@@ -76,6 +82,8 @@ pub(crate) enum AnyComponent {
     Store(FrameworkComponent<chips::store::StoreEval>),
     Ecall(FrameworkComponent<chips::ecall::EcallEval>),
     Halt(FrameworkComponent<chips::halt::HaltEval>),
+    Compare(FrameworkComponent<chips::compare::CompareEval>),
+    Branch(FrameworkComponent<chips::branch::BranchEval>),
     Boundary(FrameworkComponent<boundary::BoundaryEval>),
     Program(FrameworkComponent<tables::ProgramTableEval>),
     Image(FrameworkComponent<tables::ImageTableEval>),
@@ -110,6 +118,14 @@ macro_rules! with_eval {
             }
             ComponentKind::Halt => {
                 let $eval = chips::halt::HaltEval { log_size, relations };
+                $body
+            }
+            ComponentKind::Compare => {
+                let $eval = chips::compare::CompareEval { log_size, relations };
+                $body
+            }
+            ComponentKind::Branch => {
+                let $eval = chips::branch::BranchEval { log_size, relations };
                 $body
             }
             ComponentKind::Boundary => {
@@ -175,6 +191,16 @@ impl AnyComponent {
                 chips::halt::HaltEval { log_size, relations },
                 claimed_sum,
             )),
+            ComponentKind::Compare => Self::Compare(FrameworkComponent::new(
+                allocator,
+                chips::compare::CompareEval { log_size, relations },
+                claimed_sum,
+            )),
+            ComponentKind::Branch => Self::Branch(FrameworkComponent::new(
+                allocator,
+                chips::branch::BranchEval { log_size, relations },
+                claimed_sum,
+            )),
             ComponentKind::Boundary => Self::Boundary(FrameworkComponent::new(
                 allocator,
                 boundary::BoundaryEval { log_size, relations },
@@ -206,6 +232,8 @@ impl AnyComponent {
             Self::Store(c) => c,
             Self::Ecall(c) => c,
             Self::Halt(c) => c,
+            Self::Compare(c) => c,
+            Self::Branch(c) => c,
             Self::Boundary(c) => c,
             Self::Program(c) => c,
             Self::Image(c) => c,
@@ -224,6 +252,8 @@ impl AnyComponent {
             Self::Store(c) => c,
             Self::Ecall(c) => c,
             Self::Halt(c) => c,
+            Self::Compare(c) => c,
+            Self::Branch(c) => c,
             Self::Boundary(c) => c,
             Self::Program(c) => c,
             Self::Image(c) => c,

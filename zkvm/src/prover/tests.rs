@@ -59,16 +59,32 @@ pub(crate) fn assert_every_mutation_rejected(
     per_component: usize,
     seed: u64,
 ) {
-    assert_mutations_rejected(program, input, &ComponentKind::all(), per_component, seed);
+    assert_mutations_rejected(program, input, seed, |rng, _, n_columns, i| {
+        (i < per_component).then(|| rng.random_range(0..n_columns))
+    });
 }
 
-/// [`assert_every_mutation_rejected`] for the components in `kinds` only.
-pub(crate) fn assert_mutations_rejected(
+/// Corrupts every column of each component in `kinds`, once each, in a seeded random live row, and
+/// asserts each corrupted trace is rejected: a chip's test spends its proofs on that chip only.
+pub(crate) fn assert_every_column_mutation_rejected(
     program: &Program,
     input: &[u8],
     kinds: &[ComponentKind],
-    per_component: usize,
     seed: u64,
+) {
+    assert_mutations_rejected(program, input, seed, |_, kind, n_columns, i| {
+        (kinds.contains(&kind) && i < n_columns).then_some(i)
+    });
+}
+
+/// Corrupts one cell at a time and asserts each corrupted trace is rejected. For each component,
+/// `column(rng, kind, n_columns, i)` names the column of the `i`-th corruption, until `None`; the
+/// row (live) and the added value are seeded random.
+fn assert_mutations_rejected(
+    program: &Program,
+    input: &[u8],
+    seed: u64,
+    mut column: impl FnMut(&mut StdRng, ComponentKind, usize, usize) -> Option<usize>,
 ) {
     let (execution, _) = trace(program, input, &ExecConfig::default()).expect("the program runs");
     let public = execution.public_values;
@@ -78,16 +94,14 @@ pub(crate) fn assert_mutations_rejected(
     let mut rng = StdRng::seed_from_u64(seed);
     let mut tried = 0;
     for (index, kind) in ComponentKind::all().into_iter().enumerate() {
-        if !kinds.contains(&kind) {
-            continue;
-        }
         let n_columns = honest.columns[index].len();
         let rows = live_rows(&honest, kind, index);
         if n_columns == 0 || rows == 0 {
             continue;
         }
-        for _ in 0..per_component {
-            let (column, row) = (rng.random_range(0..n_columns), rng.random_range(0..rows));
+        for i in 0.. {
+            let Some(column) = column(&mut rng, kind, n_columns, i) else { break };
+            let row = rng.random_range(0..rows);
             let delta = M31::from(rng.random_range(1..(1u32 << 31) - 1));
             let mut witness = honest.clone();
             witness.columns[index][column][row] += delta;
@@ -171,7 +185,7 @@ fn honest_witnesses_satisfy_every_constraint() {
 #[test]
 fn corrupting_any_cell_of_the_load_store_jump_trace_is_rejected() {
     let kinds = [ComponentKind::Load, ComponentKind::Store, ComponentKind::Jump, ComponentKind::Boundary];
-    assert_mutations_rejected(&memory_and_jump_program(), &[], &kinds, 10, 11);
+    assert_every_column_mutation_rejected(&memory_and_jump_program(), &[], &kinds, 11);
 }
 
 #[test]
@@ -190,4 +204,63 @@ fn every_constraint_fits_the_degree_bound() {
             }
         });
     }
+}
+
+#[test]
+fn corrupting_any_column_of_the_compare_and_branch_traces_is_rejected() {
+    use nzero_abi::layout::PROGRAM_START;
+    use nzero_abi::syscall;
+
+    use crate::isa::asm::li;
+    use crate::isa::{AluOp, BranchOp, Instruction};
+
+    let slt = |op, rd, rs1, rs2| Instruction::Alu { op, rd, rs1, rs2 }.encode();
+    let slti = |op, rd, rs1, imm| Instruction::AluImm { op, rd, rs1, imm }.encode();
+    let branch = |op, rs1, rs2| Instruction::Branch { op, rs1, rs2, imm: 8 }.encode();
+    let addi = |rd, rs1, imm: i32| Instruction::AluImm { op: AluOp::Add, rd, rs1, imm: imm as u32 }.encode();
+    let mut code = vec![];
+    for (reg, value) in [(5, u32::MAX), (6, 1), (7, 0x8000_0000), (8, 0x7fff_ffff)] {
+        code.extend(li(reg, value));
+    }
+    // Signed and unsigned disagree on each of these.
+    code.push(slt(AluOp::Slt, 9, 5, 6));
+    code.push(slt(AluOp::Sltu, 9, 5, 6));
+    code.push(slt(AluOp::Slt, 9, 8, 7));
+    code.push(slt(AluOp::Sltu, 9, 8, 7));
+    code.push(slti(AluOp::Slt, 9, 7, u32::MAX));
+    code.push(slti(AluOp::Sltu, 9, 6, u32::MAX));
+    code.push(slt(AluOp::Sltu, 0, 5, 5));
+    // Each branch taken (rs1, rs2) and not taken (rs2, rs1 or unequal), over an increment.
+    for (op, taken, not_taken) in [
+        (BranchOp::Beq, (5, 5), (5, 6)),
+        (BranchOp::Bne, (5, 6), (6, 6)),
+        (BranchOp::Blt, (5, 6), (6, 5)),
+        (BranchOp::Bge, (6, 5), (7, 8)),
+        (BranchOp::Bltu, (6, 5), (5, 6)),
+        (BranchOp::Bgeu, (5, 6), (6, 5)),
+    ] {
+        for (rs1, rs2) in [taken, not_taken] {
+            code.push(branch(op, rs1, rs2));
+            code.push(addi(10, 10, 1));
+        }
+    }
+    // A backward branch closing a loop that runs twice.
+    code.extend(li(9, 2));
+    code.push(addi(9, 9, -1));
+    code.push(Instruction::Branch { op: BranchOp::Bne, rs1: 9, rs2: 0, imm: (-4i32) as u32 }.encode());
+    for (reg, value) in [(10, 0), (11, 0x0010_0000), (17, syscall::HALT)] {
+        code.extend(li(reg, value));
+    }
+    code.push(0x73);
+    let mut program = Program::from_code(PROGRAM_START, code);
+    use sha2::Digest;
+    for (i, chunk) in sha2::Sha256::digest(b"").chunks(4).enumerate() {
+        program.image.insert(0x0010_0000 + 4 * i as u32, u32::from_le_bytes(chunk.try_into().unwrap()));
+    }
+    assert_every_column_mutation_rejected(
+        &program,
+        &[],
+        &[ComponentKind::Compare, ComponentKind::Branch],
+        11,
+    );
 }

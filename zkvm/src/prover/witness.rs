@@ -155,7 +155,8 @@ impl StepContext<'_> {
         self.write_rd_unchecked(value)
     }
 
-    /// Writes `value` to `rd` for a chip that proves the value is a word by other means.
+    /// Writes `value` to `rd` without range-checking it: for chips whose constraints prove the value
+    /// is a word otherwise (a bit, for instance).
     pub(crate) fn write_rd_unchecked(&mut self, value: u32) -> RegWrite<M31> {
         let (prev, access) = self.access(self.row.rd, slot::RD, value);
         RegWrite { prev: word_limbs(prev), access }
@@ -246,6 +247,14 @@ pub(crate) fn generate(
             Opcode::Sb | Opcode::Sh | Opcode::Sw => {
                 let cols = chips::store::witness::row(&mut ctx);
                 emit(ComponentKind::Store, &mut |c| cols.write(c));
+            }
+            Opcode::Slt | Opcode::Sltu => {
+                let cols = chips::compare::witness::row(&mut ctx);
+                emit(ComponentKind::Compare, &mut |c| cols.write(c));
+            }
+            Opcode::Beq | Opcode::Bne | Opcode::Blt | Opcode::Bge | Opcode::Bltu | Opcode::Bgeu => {
+                let cols = chips::branch::witness::row(&mut ctx);
+                emit(ComponentKind::Branch, &mut |c| cols.write(c));
             }
             Opcode::Ecall if ctx.reg_value(chips::ecall::A7) == syscall::HALT => {
                 let cols = chips::halt::witness::row(&mut ctx);

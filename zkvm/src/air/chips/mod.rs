@@ -9,9 +9,12 @@
 
 pub(crate) mod add_sub;
 pub(crate) mod address;
+pub(crate) mod branch;
+pub(crate) mod compare;
 pub(crate) mod ecall;
 pub(crate) mod halt;
 pub(crate) mod jump;
+pub(crate) mod less_than;
 pub(crate) mod load;
 pub(crate) mod store;
 
