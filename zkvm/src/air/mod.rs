@@ -33,6 +33,14 @@ pub enum ComponentKind {
     Ecall,
     /// The halting `ecall`.
     Halt,
+    /// `and`, `or`, `xor` and their immediate forms.
+    Bitwise,
+    /// `sll`, `srl`, `sra` and their immediate forms.
+    Shift,
+    /// The byte-operation table (`and`, `or`, `xor` of every pair of bytes).
+    BitwiseTable,
+    /// The shift table (limb split of every shift amount and direction).
+    ShiftTable,
     /// The memory boundary.
     Boundary,
     /// The program table.
@@ -46,7 +54,18 @@ pub enum ComponentKind {
 impl ComponentKind {
     /// All components, in trace order.
     pub fn all() -> Vec<Self> {
-        let mut all = vec![Self::AddSub, Self::Ecall, Self::Halt, Self::Boundary, Self::Program, Self::Image];
+        let mut all = vec![
+            Self::AddSub,
+            Self::Ecall,
+            Self::Halt,
+            Self::Bitwise,
+            Self::Shift,
+            Self::BitwiseTable,
+            Self::ShiftTable,
+            Self::Boundary,
+            Self::Program,
+            Self::Image,
+        ];
         all.extend(RANGE_BITS.map(Self::Range));
         all
     }
@@ -57,6 +76,10 @@ pub(crate) enum AnyComponent {
     AddSub(FrameworkComponent<chips::add_sub::AddSubEval>),
     Ecall(FrameworkComponent<chips::ecall::EcallEval>),
     Halt(FrameworkComponent<chips::halt::HaltEval>),
+    Bitwise(FrameworkComponent<chips::bitwise::BitwiseEval>),
+    Shift(FrameworkComponent<chips::shift::ShiftEval>),
+    BitwiseTable(FrameworkComponent<tables::BitwiseTableEval>),
+    ShiftTable(FrameworkComponent<tables::ShiftTableEval>),
     Boundary(FrameworkComponent<boundary::BoundaryEval>),
     Program(FrameworkComponent<tables::ProgramTableEval>),
     Image(FrameworkComponent<tables::ImageTableEval>),
@@ -79,6 +102,24 @@ macro_rules! with_eval {
             }
             ComponentKind::Halt => {
                 let $eval = chips::halt::HaltEval { log_size, relations };
+                $body
+            }
+            ComponentKind::Bitwise => {
+                let $eval = chips::bitwise::BitwiseEval { log_size, relations };
+                $body
+            }
+            ComponentKind::Shift => {
+                let $eval = chips::shift::ShiftEval { log_size, relations };
+                $body
+            }
+            ComponentKind::BitwiseTable => {
+                let _ = log_size;
+                let $eval = tables::BitwiseTableEval { relations };
+                $body
+            }
+            ComponentKind::ShiftTable => {
+                let _ = log_size;
+                let $eval = tables::ShiftTableEval { relations };
                 $body
             }
             ComponentKind::Boundary => {
@@ -129,6 +170,26 @@ impl AnyComponent {
                 chips::halt::HaltEval { log_size, relations },
                 claimed_sum,
             )),
+            ComponentKind::Bitwise => Self::Bitwise(FrameworkComponent::new(
+                allocator,
+                chips::bitwise::BitwiseEval { log_size, relations },
+                claimed_sum,
+            )),
+            ComponentKind::Shift => Self::Shift(FrameworkComponent::new(
+                allocator,
+                chips::shift::ShiftEval { log_size, relations },
+                claimed_sum,
+            )),
+            ComponentKind::BitwiseTable => Self::BitwiseTable(FrameworkComponent::new(
+                allocator,
+                tables::BitwiseTableEval { relations },
+                claimed_sum,
+            )),
+            ComponentKind::ShiftTable => Self::ShiftTable(FrameworkComponent::new(
+                allocator,
+                tables::ShiftTableEval { relations },
+                claimed_sum,
+            )),
             ComponentKind::Boundary => Self::Boundary(FrameworkComponent::new(
                 allocator,
                 boundary::BoundaryEval { log_size, relations },
@@ -157,6 +218,10 @@ impl AnyComponent {
             Self::AddSub(c) => c,
             Self::Ecall(c) => c,
             Self::Halt(c) => c,
+            Self::Bitwise(c) => c,
+            Self::Shift(c) => c,
+            Self::BitwiseTable(c) => c,
+            Self::ShiftTable(c) => c,
             Self::Boundary(c) => c,
             Self::Program(c) => c,
             Self::Image(c) => c,
@@ -172,6 +237,10 @@ impl AnyComponent {
             Self::AddSub(c) => c,
             Self::Ecall(c) => c,
             Self::Halt(c) => c,
+            Self::Bitwise(c) => c,
+            Self::Shift(c) => c,
+            Self::BitwiseTable(c) => c,
+            Self::ShiftTable(c) => c,
             Self::Boundary(c) => c,
             Self::Program(c) => c,
             Self::Image(c) => c,

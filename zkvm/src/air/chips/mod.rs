@@ -8,8 +8,10 @@
 //! (`ts = 4 clk + slot`), so even `add x1, x1, x1` touches its cell in a strict order.
 
 pub(crate) mod add_sub;
+pub(crate) mod bitwise;
 pub(crate) mod ecall;
 pub(crate) mod halt;
+pub(crate) mod shift;
 
 use num_traits::{One, Zero};
 use stwo::core::fields::m31::BaseField;
