@@ -3,12 +3,14 @@
 use itertools::Itertools;
 use num_traits::Zero;
 use sha2::{Digest, Sha256};
+use stwo::core::air::{Component, Components};
 use stwo::core::channel::{Blake2sChannel, Channel};
-use stwo::core::fields::qm31::SecureField;
+use stwo::core::circle::CirclePoint;
+use stwo::core::fields::qm31::{SECURE_EXTENSION_DEGREE, SecureField};
 use stwo::core::pcs::CommitmentSchemeVerifier;
 use stwo::core::vcs_lifted::blake2_merkle::Blake2sMerkleChannel;
 
-use crate::air::tables::{MIN_LOG_SIZE, column_id, preprocessed_layout};
+use crate::air::tables::{BITWISE_LOG_SIZE, MIN_LOG_SIZE, SHIFT_LOG_SIZE, column_id, preprocessed_layout};
 use crate::air::{Claim, ComponentKind, Relations, Statement, build_components, public_logup_sum};
 use crate::class::SizeClass;
 use crate::config::StarkConfig;
@@ -101,6 +103,8 @@ fn check_claim(claim: &Claim, shape: &ProgramShape, class: SizeClass) -> Result<
             ComponentKind::Program => log_size == shape.program_log_size,
             ComponentKind::Image => log_size == shape.image_log_size,
             ComponentKind::Range(bits) => log_size == bits,
+            ComponentKind::BitwiseTable => log_size == BITWISE_LOG_SIZE,
+            ComponentKind::ShiftTable => log_size == SHIFT_LOG_SIZE,
             ComponentKind::Boundary => (MIN_LOG_SIZE..=MAX_LOG_SIZE).contains(&log_size),
             _ => {
                 chip_rows += 1 << log_size;
@@ -118,22 +122,22 @@ fn check_claim(claim: &Claim, shape: &ProgramShape, class: SizeClass) -> Result<
     Ok(())
 }
 
-/// The sampled values must have exactly the shape the components' masks give (plus the composition
-/// polynomial's eight columns): Stwo's point evaluator asserts it, and a failed assertion there
-/// aborts the process instead of returning an error.
-fn check_sampled_values_shape(
-    components: &[&dyn stwo::core::air::Component],
+/// Checks that the proof samples each column at as many points as the AIR's masks read. Stwo's
+/// verifier assumes it: a mismatch makes its constraint evaluation panic, and the panic unwinding
+/// through an unfinished logUp evaluator aborts the process instead of being caught.
+fn check_sampled_values(
+    components: &[&dyn Component],
     n_preprocessed_columns: usize,
-    stark: &stwo::core::proof::StarkProof<stwo::core::vcs_lifted::blake2_merkle::Blake2sMerkleHasher>,
+    sampled_values: &[Vec<Vec<SecureField>>],
 ) -> Result<(), VerifyError> {
-    let air = stwo::core::air::Components { components: components.to_vec(), n_preprocessed_columns };
-    let point = stwo::core::circle::CirclePoint::<SecureField>::zero();
-    let mut expected: Vec<Vec<usize>> =
-        air.mask_points(point, 1, false).iter().map(|tree| tree.iter().map(Vec::len).collect()).collect();
-    expected.push(vec![1; 2 * stwo::core::fields::qm31::SECURE_EXTENSION_DEGREE]);
-    let found: Vec<Vec<usize>> =
-        stark.0.sampled_values.iter().map(|tree| tree.iter().map(Vec::len).collect()).collect();
-    if found != expected {
+    let air = Components { components: components.to_vec(), n_preprocessed_columns };
+    let point = CirclePoint::<SecureField>::zero();
+    let mut expected = air.mask_points(point, air.composition_log_degree_bound(), false);
+    // The composition polynomial's columns, sampled once each.
+    expected.push(vec![vec![point]; 2 * SECURE_EXTENSION_DEGREE]);
+    let expected = expected.iter().map(|tree| tree.iter().map(Vec::len).collect_vec()).collect_vec();
+    let found = sampled_values.iter().map(|tree| tree.iter().map(Vec::len).collect_vec()).collect_vec();
+    if expected != found {
         return Err(VerifyError::Malformed("the sampled values do not match the AIR's masks".into()));
     }
     Ok(())
@@ -201,7 +205,7 @@ pub fn verify(
     let ids = preprocessed_ids.iter().map(|id: &String| column_id(id)).collect_vec();
     let components = build_components(&proof.claim, &relations, &proof.claimed_sums, &ids);
     let components = components.iter().map(|c| c.as_component()).collect_vec();
-    check_sampled_values_shape(&components, ids.len(), stark)?;
+    check_sampled_values(&components, ids.len(), &stark.0.sampled_values)?;
     // Stwo's verifier indexes into the proof; a malformed proof must be an error, not a crash.
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         stwo::core::verifier::verify(&components, channel, &mut scheme, stark.clone())

@@ -125,10 +125,3 @@ fn proof_files_round_trip_and_reject_damage() {
         }
     }
 }
-
-#[test]
-fn an_unsupported_instruction_is_a_named_error() {
-    let code = [Instruction::Alu { op: AluOp::Xor, rd: 5, rs1: 5, rs2: 5 }.encode()];
-    let err = prove(&halting(&code, 0), b"", &CONFIG, &ExecConfig::default()).unwrap_err();
-    assert!(err.to_string().contains("cannot be proven yet"), "{err}");
-}

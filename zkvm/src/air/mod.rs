@@ -43,6 +43,14 @@ pub enum ComponentKind {
     Compare,
     /// The conditional branches.
     Branch,
+    /// `and`, `or`, `xor` and their immediate forms.
+    Bitwise,
+    /// `sll`, `srl`, `sra` and their immediate forms.
+    Shift,
+    /// The byte-operation table (`and`, `or`, `xor` of every pair of bytes).
+    BitwiseTable,
+    /// The shift table (limb split of every shift amount and direction).
+    ShiftTable,
     /// The memory boundary.
     Boundary,
     /// The program table.
@@ -65,6 +73,10 @@ impl ComponentKind {
             Self::Halt,
             Self::Compare,
             Self::Branch,
+            Self::Bitwise,
+            Self::Shift,
+            Self::BitwiseTable,
+            Self::ShiftTable,
             Self::Boundary,
             Self::Program,
             Self::Image,
@@ -84,6 +96,10 @@ pub(crate) enum AnyComponent {
     Halt(FrameworkComponent<chips::halt::HaltEval>),
     Compare(FrameworkComponent<chips::compare::CompareEval>),
     Branch(FrameworkComponent<chips::branch::BranchEval>),
+    Bitwise(FrameworkComponent<chips::bitwise::BitwiseEval>),
+    Shift(FrameworkComponent<chips::shift::ShiftEval>),
+    BitwiseTable(FrameworkComponent<tables::BitwiseTableEval>),
+    ShiftTable(FrameworkComponent<tables::ShiftTableEval>),
     Boundary(FrameworkComponent<boundary::BoundaryEval>),
     Program(FrameworkComponent<tables::ProgramTableEval>),
     Image(FrameworkComponent<tables::ImageTableEval>),
@@ -126,6 +142,24 @@ macro_rules! with_eval {
             }
             ComponentKind::Branch => {
                 let $eval = chips::branch::BranchEval { log_size, relations };
+                $body
+            }
+            ComponentKind::Bitwise => {
+                let $eval = chips::bitwise::BitwiseEval { log_size, relations };
+                $body
+            }
+            ComponentKind::Shift => {
+                let $eval = chips::shift::ShiftEval { log_size, relations };
+                $body
+            }
+            ComponentKind::BitwiseTable => {
+                let _ = log_size;
+                let $eval = tables::BitwiseTableEval { relations };
+                $body
+            }
+            ComponentKind::ShiftTable => {
+                let _ = log_size;
+                let $eval = tables::ShiftTableEval { relations };
                 $body
             }
             ComponentKind::Boundary => {
@@ -201,6 +235,26 @@ impl AnyComponent {
                 chips::branch::BranchEval { log_size, relations },
                 claimed_sum,
             )),
+            ComponentKind::Bitwise => Self::Bitwise(FrameworkComponent::new(
+                allocator,
+                chips::bitwise::BitwiseEval { log_size, relations },
+                claimed_sum,
+            )),
+            ComponentKind::Shift => Self::Shift(FrameworkComponent::new(
+                allocator,
+                chips::shift::ShiftEval { log_size, relations },
+                claimed_sum,
+            )),
+            ComponentKind::BitwiseTable => Self::BitwiseTable(FrameworkComponent::new(
+                allocator,
+                tables::BitwiseTableEval { relations },
+                claimed_sum,
+            )),
+            ComponentKind::ShiftTable => Self::ShiftTable(FrameworkComponent::new(
+                allocator,
+                tables::ShiftTableEval { relations },
+                claimed_sum,
+            )),
             ComponentKind::Boundary => Self::Boundary(FrameworkComponent::new(
                 allocator,
                 boundary::BoundaryEval { log_size, relations },
@@ -234,6 +288,10 @@ impl AnyComponent {
             Self::Halt(c) => c,
             Self::Compare(c) => c,
             Self::Branch(c) => c,
+            Self::Bitwise(c) => c,
+            Self::Shift(c) => c,
+            Self::BitwiseTable(c) => c,
+            Self::ShiftTable(c) => c,
             Self::Boundary(c) => c,
             Self::Program(c) => c,
             Self::Image(c) => c,
@@ -254,6 +312,10 @@ impl AnyComponent {
             Self::Halt(c) => c,
             Self::Compare(c) => c,
             Self::Branch(c) => c,
+            Self::Bitwise(c) => c,
+            Self::Shift(c) => c,
+            Self::BitwiseTable(c) => c,
+            Self::ShiftTable(c) => c,
             Self::Boundary(c) => c,
             Self::Program(c) => c,
             Self::Image(c) => c,

@@ -27,6 +27,13 @@ relation!(RangeRelation, 2);
 relation!(LinkRelation, 1);
 // (exit_lo, exit_hi, digest limbs): the halting row yields the statement; the verifier uses it.
 relation!(PublicRelation, 18);
+// (op, a, b, result): result = a op b for bytes a, b and op the opcode of `and`, `or` or `xor`,
+// yielded by the byte-operation table. A use also proves that a, b and result are bytes.
+relation!(BitwiseRelation, 4);
+// (left, shamt, h, x, y): a shift by shamt < 32 (left when left = 1) moves whole limbs when h = 1
+// (shamt >= 16) and splits each limb as q x + r (r < x, q < y, x y = 2^16), yielded by the shift
+// table.
+relation!(ShiftRelation, 5);
 
 /// All relations, drawn from the channel after the main trace is committed.
 #[derive(Clone, Debug, PartialEq)]
@@ -38,6 +45,8 @@ pub struct Relations {
     pub range: RangeRelation,
     pub link: LinkRelation,
     pub public: PublicRelation,
+    pub bitwise: BitwiseRelation,
+    pub shift: ShiftRelation,
 }
 
 impl Relations {
@@ -51,6 +60,8 @@ impl Relations {
             range: RangeRelation::draw(channel),
             link: LinkRelation::draw(channel),
             public: PublicRelation::draw(channel),
+            bitwise: BitwiseRelation::draw(channel),
+            shift: ShiftRelation::draw(channel),
         }
     }
 
@@ -64,6 +75,8 @@ impl Relations {
             range: RangeRelation::dummy(),
             link: LinkRelation::dummy(),
             public: PublicRelation::dummy(),
+            bitwise: BitwiseRelation::dummy(),
+            shift: ShiftRelation::dummy(),
         }
     }
 }

@@ -1,13 +1,13 @@
-//! The lookup tables: the program, the initial memory image, and the range tables. Their contents
-//! are preprocessed columns (fixed by the program, committed in the program key); the prover only
-//! supplies how often each row was used.
+//! The lookup tables: the program, the initial memory image, the range tables, the byte-operation
+//! table and the shift table. Their contents are preprocessed columns (fixed by the program,
+//! committed in the program key); the prover only supplies how often each row was used.
 
 use stwo::core::fields::m31::{BaseField, M31};
 use stwo_constraint_framework::preprocessed_columns::PreProcessedColumnId;
 use stwo_constraint_framework::{EvalAtRow, FrameworkEval};
 
 use super::lookup::{LIMB, yield_tuple};
-use super::opcode::{ProgramRow, SCRATCH_REGISTER};
+use super::opcode::{Opcode, ProgramRow, SCRATCH_REGISTER};
 use super::relations::Relations;
 use crate::program::Program;
 
@@ -15,7 +15,7 @@ use crate::program::Program;
 pub(crate) const MIN_LOG_SIZE: u32 = 5;
 
 /// The bit widths that have a range table.
-pub const RANGE_BITS: [u32; 6] = [7, 8, 13, 14, 15, 16];
+pub const RANGE_BITS: [u32; 7] = [7, 8, 11, 13, 14, 15, 16];
 
 /// `ceil(log2(n))`, at least [`MIN_LOG_SIZE`].
 pub(crate) fn log_size_for(n: usize) -> u32 {
@@ -40,6 +40,22 @@ const PROGRAM_COLUMNS: [&str; 8] = [
 
 /// The names of the image table's preprocessed columns.
 const IMAGE_COLUMNS: [&str; 4] = ["image_addr", "image_lo", "image_hi", "image_real"];
+
+/// The names of the byte-operation table's preprocessed columns: `a`, `b`, then `a op b` for each
+/// of [`BITWISE_OPS`].
+const BITWISE_COLUMNS: [&str; 5] = ["bitwise_a", "bitwise_b", "bitwise_and", "bitwise_or", "bitwise_xor"];
+
+/// The operations of the byte-operation table, in the order of its multiplicity columns.
+pub(crate) const BITWISE_OPS: [Opcode; 3] = [Opcode::And, Opcode::Or, Opcode::Xor];
+
+/// The byte-operation table has a row per pair of bytes.
+pub(crate) const BITWISE_LOG_SIZE: u32 = 16;
+
+/// The names of the shift table's preprocessed columns, in tuple order.
+const SHIFT_COLUMNS: [&str; 5] = ["shift_left", "shift_amount", "shift_h", "shift_x", "shift_y"];
+
+/// The shift table has a row per direction and shift amount.
+pub(crate) const SHIFT_LOG_SIZE: u32 = 6;
 
 fn range_column(bits: u32) -> String {
     format!("range_{bits}")
@@ -114,6 +130,15 @@ impl PreprocessedTables {
         for bits in RANGE_BITS {
             columns.push((column_id(&range_column(bits)), (0..1u32 << bits).map(M31::from).collect()));
         }
+        let pairs = || (0..1u32 << BITWISE_LOG_SIZE).map(|i| (i & 0xff, i >> 8));
+        let results = [|a, _| a, |_, b| b, |a, b| a & b, |a, b| a | b, |a: u32, b: u32| a ^ b];
+        for (name, f) in BITWISE_COLUMNS.iter().zip(results) {
+            columns.push((column_id(name), pairs().map(|(a, b)| M31::from(f(a, b))).collect()));
+        }
+        let rows: Vec<[u32; 5]> = (0..1 << SHIFT_LOG_SIZE).map(shift_table_row).collect();
+        for (i, name) in SHIFT_COLUMNS.iter().enumerate() {
+            columns.push((column_id(name), rows.iter().map(|row| M31::from(row[i])).collect()));
+        }
         columns
     }
 }
@@ -124,6 +149,8 @@ pub(crate) fn preprocessed_layout(shape: &crate::proof::ProgramShape) -> Vec<(St
     layout.extend(PROGRAM_COLUMNS.iter().map(|n| (n.to_string(), shape.program_log_size)));
     layout.extend(IMAGE_COLUMNS.iter().map(|n| (n.to_string(), shape.image_log_size)));
     layout.extend(RANGE_BITS.iter().map(|&bits| (range_column(bits), bits)));
+    layout.extend(BITWISE_COLUMNS.iter().map(|n| (n.to_string(), BITWISE_LOG_SIZE)));
+    layout.extend(SHIFT_COLUMNS.iter().map(|n| (n.to_string(), SHIFT_LOG_SIZE)));
     layout
 }
 
@@ -199,6 +226,87 @@ impl FrameworkEval for RangeTableEval {
         let multiplicity = eval.next_trace_mask();
         let bits = E::F::from(BaseField::from(self.bits));
         yield_tuple(&mut eval, &self.relations.range, multiplicity, &[bits, value]);
+        eval.finalize_logup_in_pairs();
+        eval
+    }
+}
+
+/// The byte-operation table: for every pair of bytes `(a, b)` (row `a + 256 b`), yields
+/// `(op, a, b, a op b)` for `op` in [`BITWISE_OPS`], each with its own multiplicity.
+#[derive(Clone, Debug)]
+pub(crate) struct BitwiseTableEval {
+    pub(crate) relations: Relations,
+}
+
+impl FrameworkEval for BitwiseTableEval {
+    fn log_size(&self) -> u32 {
+        BITWISE_LOG_SIZE
+    }
+
+    fn max_constraint_log_degree_bound(&self) -> u32 {
+        BITWISE_LOG_SIZE + 1
+    }
+
+    fn evaluate<E: EvalAtRow>(&self, mut eval: E) -> E {
+        let [a, b, and, or, xor] = BITWISE_COLUMNS.map(|name| eval.get_preprocessed_column(column_id(name)));
+        for (op, result) in BITWISE_OPS.into_iter().zip([and, or, xor]) {
+            let multiplicity = eval.next_trace_mask();
+            let op = E::F::from(BaseField::from(op as u32));
+            yield_tuple(
+                &mut eval,
+                &self.relations.bitwise,
+                multiplicity,
+                &[op, a.clone(), b.clone(), result],
+            );
+        }
+        eval.finalize_logup_in_pairs();
+        eval
+    }
+}
+
+/// The row of the byte-operation table for bytes `a` and `b`.
+pub(crate) fn bitwise_row(a: u32, b: u32) -> usize {
+    debug_assert!(a < 256 && b < 256);
+    (a | b << 8) as usize
+}
+
+/// The row of the shift table for a shift by `shamt < 32`, left or right.
+pub(crate) fn shift_row(left: bool, shamt: u32) -> usize {
+    debug_assert!(shamt < 32);
+    (u32::from(left) << 5 | shamt) as usize
+}
+
+/// `(left, shamt, h, x, y)` of shift-table row `row`: `h = shamt >> 4` and, with `t = shamt mod 16`,
+/// `x = 2^t` for right shifts (split each limb at bit `t`) and `x = 2^(16 - t)` for left shifts;
+/// `y = 2^16 / x`. See `chips::shift`.
+pub(crate) fn shift_table_row(row: u32) -> [u32; 5] {
+    let (left, shamt) = (row >> 5, row & 31);
+    let t = shamt & 15;
+    let x = if left == 1 { 1 << (16 - t) } else { 1 << t };
+    [left, shamt, shamt >> 4, x, LIMB / x]
+}
+
+/// The shift table: yields `(left, shamt, h, x, y)` (see [`shift_table_row`]) for both directions
+/// and every `shamt < 32`, `multiplicity` times.
+#[derive(Clone, Debug)]
+pub(crate) struct ShiftTableEval {
+    pub(crate) relations: Relations,
+}
+
+impl FrameworkEval for ShiftTableEval {
+    fn log_size(&self) -> u32 {
+        SHIFT_LOG_SIZE
+    }
+
+    fn max_constraint_log_degree_bound(&self) -> u32 {
+        SHIFT_LOG_SIZE + 1
+    }
+
+    fn evaluate<E: EvalAtRow>(&self, mut eval: E) -> E {
+        let tuple: Vec<E::F> =
+            SHIFT_COLUMNS.iter().map(|name| eval.get_preprocessed_column(column_id(name))).collect();
+        let multiplicity = eval.next_trace_mask();
+        yield_tuple(&mut eval, &self.relations.shift, multiplicity, &tuple);
         eval.finalize_logup_in_pairs();
         eval
     }

@@ -43,9 +43,11 @@ pub(crate) fn accepted(
 fn live_rows(witness: &Witness, kind: ComponentKind, index: usize) -> usize {
     match kind {
         // Tables: every row is live (multiplicities, preprocessed contents).
-        ComponentKind::Program | ComponentKind::Range(_) | ComponentKind::Image => {
-            witness.columns[index].first().map_or(0, Vec::len)
-        }
+        ComponentKind::Program
+        | ComponentKind::Range(_)
+        | ComponentKind::Image
+        | ComponentKind::BitwiseTable
+        | ComponentKind::ShiftTable => witness.columns[index].first().map_or(0, Vec::len),
         // Chips and the boundary: the enabled flag is their first column.
         _ => witness.columns[index][0].iter().take_while(|&&v| v == M31::from(1)).count(),
     }
@@ -59,32 +61,42 @@ pub(crate) fn assert_every_mutation_rejected(
     per_component: usize,
     seed: u64,
 ) {
-    assert_mutations_rejected(program, input, seed, |rng, _, n_columns, i| {
-        (i < per_component).then(|| rng.random_range(0..n_columns))
+    assert_mutations_rejected(program, input, seed, |rng, _, n_columns, rows| {
+        (0..per_component).map(|_| (rng.random_range(0..n_columns), rng.random_range(0..rows))).collect()
     });
 }
 
-/// Corrupts every column of each component in `kinds`, once each, in a seeded random live row, and
-/// asserts each corrupted trace is rejected: a chip's test spends its proofs on that chip only.
+/// Corrupts `per_column` seeded random live cells of every column of the components in `kinds` (a
+/// chip and its tables), one at a time, and asserts each corrupted trace is rejected: every column
+/// is tried while the test stays short.
 pub(crate) fn assert_every_column_mutation_rejected(
     program: &Program,
     input: &[u8],
     kinds: &[ComponentKind],
+    per_column: usize,
     seed: u64,
 ) {
-    assert_mutations_rejected(program, input, seed, |_, kind, n_columns, i| {
-        (kinds.contains(&kind) && i < n_columns).then_some(i)
+    assert_mutations_rejected(program, input, seed, |rng, kind, n_columns, rows| {
+        let mut cells = Vec::new();
+        if kinds.contains(&kind) {
+            for column in 0..n_columns {
+                for _ in 0..per_column {
+                    cells.push((column, rng.random_range(0..rows)));
+                }
+            }
+        }
+        cells
     });
 }
 
-/// Corrupts one cell at a time and asserts each corrupted trace is rejected. For each component,
-/// `column(rng, kind, n_columns, i)` names the column of the `i`-th corruption, until `None`; the
-/// row (live) and the added value are seeded random.
+/// Corrupts each cell `(column, row)` that `cells(rng, kind, n_columns, live rows)` picks in each
+/// component, one at a time, by a seeded random nonzero amount, and asserts each corrupted trace is
+/// rejected.
 fn assert_mutations_rejected(
     program: &Program,
     input: &[u8],
     seed: u64,
-    mut column: impl FnMut(&mut StdRng, ComponentKind, usize, usize) -> Option<usize>,
+    mut cells: impl FnMut(&mut StdRng, ComponentKind, usize, usize) -> Vec<(usize, usize)>,
 ) {
     let (execution, _) = trace(program, input, &ExecConfig::default()).expect("the program runs");
     let public = execution.public_values;
@@ -99,9 +111,7 @@ fn assert_mutations_rejected(
         if n_columns == 0 || rows == 0 {
             continue;
         }
-        for i in 0.. {
-            let Some(column) = column(&mut rng, kind, n_columns, i) else { break };
-            let row = rng.random_range(0..rows);
+        for (column, row) in cells(&mut rng, kind, n_columns, rows) {
             let delta = M31::from(rng.random_range(1..(1u32 << 31) - 1));
             let mut witness = honest.clone();
             witness.columns[index][column][row] += delta;
@@ -185,7 +195,7 @@ fn honest_witnesses_satisfy_every_constraint() {
 #[test]
 fn corrupting_any_cell_of_the_load_store_jump_trace_is_rejected() {
     let kinds = [ComponentKind::Load, ComponentKind::Store, ComponentKind::Jump, ComponentKind::Boundary];
-    assert_every_column_mutation_rejected(&memory_and_jump_program(), &[], &kinds, 11);
+    assert_every_column_mutation_rejected(&memory_and_jump_program(), &[], &kinds, 1, 11);
 }
 
 #[test]
@@ -261,6 +271,60 @@ fn corrupting_any_column_of_the_compare_and_branch_traces_is_rejected() {
         &program,
         &[],
         &[ComponentKind::Compare, ComponentKind::Branch],
+        1,
         11,
     );
+}
+
+/// `code`, then a halt with exit code 0 and the digest of empty public values.
+fn halting_program(mut code: Vec<u32>) -> Program {
+    use nzero_abi::layout::PROGRAM_START;
+    use nzero_abi::syscall;
+    use sha2::Digest;
+
+    use crate::isa::asm::li;
+
+    for (reg, value) in [(10, 0), (11, 0x0010_0000), (17, syscall::HALT)] {
+        code.extend(li(reg, value));
+    }
+    code.push(0x73);
+    let mut program = Program::from_code(PROGRAM_START, code);
+    for (i, chunk) in sha2::Sha256::digest(b"").chunks(4).enumerate() {
+        program.image.insert(0x0010_0000 + 4 * i as u32, u32::from_le_bytes(chunk.try_into().unwrap()));
+    }
+    program
+}
+
+#[test]
+fn corrupting_any_cell_of_the_bitwise_trace_is_rejected() {
+    use crate::isa::asm::li;
+    use crate::isa::{AluOp, Instruction};
+
+    let mut code = vec![];
+    code.extend(li(5, 0xf0f0_a5a5));
+    code.extend(li(6, 0x8001_7fff));
+    for op in [AluOp::And, AluOp::Or, AluOp::Xor] {
+        code.push(Instruction::Alu { op, rd: 7, rs1: 5, rs2: 6 }.encode());
+        code.push(Instruction::AluImm { op, rd: 8, rs1: 7, imm: 0xa5c }.encode());
+    }
+    let kinds = [ComponentKind::Bitwise, ComponentKind::BitwiseTable];
+    assert_every_column_mutation_rejected(&halting_program(code), &[], &kinds, 1, 11);
+}
+
+#[test]
+fn corrupting_any_cell_of_the_shift_trace_is_rejected() {
+    use crate::isa::asm::li;
+    use crate::isa::{AluOp, Instruction};
+
+    let mut code = vec![];
+    code.extend(li(5, 0x9234_5678));
+    code.extend(li(6, 0xffff_ffe5)); // shift amount 5, in a register holding more
+    code.extend(li(9, 20));
+    for op in [AluOp::Sll, AluOp::Srl, AluOp::Sra] {
+        code.push(Instruction::Alu { op, rd: 7, rs1: 5, rs2: 6 }.encode());
+        code.push(Instruction::Alu { op, rd: 7, rs1: 5, rs2: 9 }.encode());
+        code.push(Instruction::AluImm { op, rd: 8, rs1: 5, imm: 17 }.encode());
+    }
+    let kinds = [ComponentKind::Shift, ComponentKind::ShiftTable];
+    assert_every_column_mutation_rejected(&halting_program(code), &[], &kinds, 1, 13);
 }

@@ -2,7 +2,7 @@
 //!
 //! One pass over the steps replays every memory access in timestamp order (so each access knows
 //! the value and time of the previous one), dispatches each step to its chip, and counts how often
-//! each program row and each range-table value is used.
+//! each row of the program table, the range tables and the other lookup tables is used.
 
 use std::collections::HashMap;
 
@@ -12,7 +12,10 @@ use crate::air::boundary::BoundaryCols;
 use crate::air::chips::{self, Frame, RegRead, RegWrite, slot};
 use crate::air::lookup::AccessCols;
 use crate::air::opcode::{Opcode, ProgramRow};
-use crate::air::tables::{MIN_LOG_SIZE, PreprocessedTables, log_size_for, word_limbs};
+use crate::air::tables::{
+    BITWISE_LOG_SIZE, BITWISE_OPS, MIN_LOG_SIZE, PreprocessedTables, SHIFT_LOG_SIZE, bitwise_row,
+    log_size_for, shift_row, word_limbs,
+};
 use crate::air::{ComponentKind, Relations, Statement, with_eval};
 use crate::record::Step;
 use nzero_abi::layout::MEMORY_END;
@@ -72,6 +75,37 @@ impl RangeCounts {
     }
 }
 
+/// Multiplicities of the fixed lookup tables other than the range tables: per table, a count per
+/// multiplicity column and row.
+#[derive(Default)]
+struct TableUses(HashMap<ComponentKind, Vec<Vec<u32>>>);
+
+impl TableUses {
+    /// The log size of a fixed table.
+    fn log_size(kind: ComponentKind) -> u32 {
+        match kind {
+            ComponentKind::BitwiseTable => BITWISE_LOG_SIZE,
+            ComponentKind::ShiftTable => SHIFT_LOG_SIZE,
+            _ => unreachable!("{kind:?} is not a fixed lookup table"),
+        }
+    }
+
+    fn add(&mut self, kind: ComponentKind, column: usize, row: usize) {
+        let table = self
+            .0
+            .entry(kind)
+            .or_insert_with(|| vec![vec![0; 1 << Self::log_size(kind)]; main_columns(kind)]);
+        table[column][row] += 1;
+    }
+
+    /// The multiplicity columns of `kind` and its log size.
+    fn take(&mut self, kind: ComponentKind) -> (Vec<Vec<M31>>, u32) {
+        let log_size = Self::log_size(kind);
+        let counts = self.0.remove(&kind).unwrap_or_else(|| vec![vec![0; 1 << log_size]; main_columns(kind)]);
+        (counts.into_iter().map(|c| c.into_iter().map(M31::from).collect()).collect(), log_size)
+    }
+}
+
 /// What a chip's witness function sees of one step.
 pub(crate) struct StepContext<'a> {
     pub(crate) step: &'a Step,
@@ -79,6 +113,7 @@ pub(crate) struct StepContext<'a> {
     clk: u32,
     memory: &'a mut MemoryTracker,
     ranges: &'a mut RangeCounts,
+    tables: &'a mut TableUses,
 }
 
 impl StepContext<'_> {
@@ -98,6 +133,17 @@ impl StepContext<'_> {
     /// Counts a range-table use.
     pub(crate) fn range(&mut self, bits: u32, value: u32) {
         self.ranges.add(bits, value);
+    }
+
+    /// Counts a use of `(op, a, b, a op b)` from the byte-operation table.
+    pub(crate) fn bitwise(&mut self, op: Opcode, a: u32, b: u32) {
+        let column = BITWISE_OPS.iter().position(|&o| o == op).expect("a byte operation");
+        self.tables.add(ComponentKind::BitwiseTable, column, bitwise_row(a, b));
+    }
+
+    /// Counts a use of the shift table's row for a shift by `shamt < 32`.
+    pub(crate) fn shift(&mut self, left: bool, shamt: u32) {
+        self.tables.add(ComponentKind::ShiftTable, 0, shift_row(left, shamt));
     }
 
     /// The current value of a cell.
@@ -161,6 +207,13 @@ impl StepContext<'_> {
         let (prev, access) = self.access(self.row.rd, slot::RD, value);
         RegWrite { prev: word_limbs(prev), access }
     }
+
+    /// Writes `value` to `rd` without range-checking it: for chips whose constraints prove by other
+    /// means that the value is a word (byte lookups, bounded limb decompositions).
+    pub(crate) fn write_rd_proven_word(&mut self, value: u32) -> RegWrite<M31> {
+        let (prev, access) = self.access(self.row.rd, slot::RD, value);
+        RegWrite { prev: word_limbs(prev), access }
+    }
 }
 
 /// The main trace of every component, in natural row order, plus the statement.
@@ -218,6 +271,7 @@ pub(crate) fn generate(
 ) -> Result<Witness, WitnessError> {
     let mut memory = MemoryTracker::new(tables);
     let mut ranges = RangeCounts::default();
+    let mut table_uses = TableUses::default();
     let mut program_uses = vec![0u32; tables.program.len()];
     let mut traces: HashMap<ComponentKind, Table> =
         ComponentKind::all().into_iter().map(|kind| (kind, Table::new(main_columns(kind)))).collect();
@@ -230,7 +284,8 @@ pub(crate) fn generate(
         let index = ((step.pc - code_start) / 4) as usize;
         let row = &tables.program[index];
         program_uses[index] += 1;
-        let mut ctx = StepContext { step, row, clk, memory: &mut memory, ranges: &mut ranges };
+        let mut ctx =
+            StepContext { step, row, clk, memory: &mut memory, ranges: &mut ranges, tables: &mut table_uses };
         match row.opcode {
             Opcode::Add | Opcode::Sub => {
                 let cols = chips::add_sub::witness::row(&mut ctx);
@@ -255,6 +310,14 @@ pub(crate) fn generate(
             Opcode::Beq | Opcode::Bne | Opcode::Blt | Opcode::Bge | Opcode::Bltu | Opcode::Bgeu => {
                 let cols = chips::branch::witness::row(&mut ctx);
                 emit(ComponentKind::Branch, &mut |c| cols.write(c));
+            }
+            Opcode::And | Opcode::Or | Opcode::Xor => {
+                let cols = chips::bitwise::witness::row(&mut ctx);
+                emit(ComponentKind::Bitwise, &mut |c| cols.write(c));
+            }
+            Opcode::Sll | Opcode::Srl | Opcode::Sra => {
+                let cols = chips::shift::witness::row(&mut ctx);
+                emit(ComponentKind::Shift, &mut |c| cols.write(c));
             }
             Opcode::Ecall if ctx.reg_value(chips::ecall::A7) == syscall::HALT => {
                 let cols = chips::halt::witness::row(&mut ctx);
@@ -284,6 +347,7 @@ pub(crate) fn generate(
                 let counts = ranges.0.remove(&bits).unwrap_or_else(|| vec![0; 1 << bits]);
                 (vec![counts.into_iter().map(M31::from).collect()], bits)
             }
+            ComponentKind::BitwiseTable | ComponentKind::ShiftTable => table_uses.take(kind),
             chip => traces.remove(&chip).expect("every kind has a table").finish(1),
         };
         columns.push(cols);

@@ -20,3 +20,5 @@ pub fn example(name: &str) -> (PathBuf, Program) {
     let program = Program::from_elf(&std::fs::read(&elf).expect("reading the built ELF")).expect("valid ELF");
     (elf, program)
 }
+
+pub mod alu;

@@ -9,6 +9,7 @@
 
 pub(crate) mod add_sub;
 pub(crate) mod address;
+pub(crate) mod bitwise;
 pub(crate) mod branch;
 pub(crate) mod compare;
 pub(crate) mod ecall;
@@ -16,6 +17,7 @@ pub(crate) mod halt;
 pub(crate) mod jump;
 pub(crate) mod less_than;
 pub(crate) mod load;
+pub(crate) mod shift;
 pub(crate) mod store;
 
 use num_traits::{One, Zero};
