@@ -33,6 +33,10 @@ pub enum ComponentKind {
     Ecall,
     /// The halting `ecall`.
     Halt,
+    /// `mul`, `mulh`, `mulhsu`, `mulhu`.
+    Mul,
+    /// `div`, `divu`, `rem`, `remu`.
+    DivRem,
     /// The memory boundary.
     Boundary,
     /// The program table.
@@ -46,7 +50,16 @@ pub enum ComponentKind {
 impl ComponentKind {
     /// All components, in trace order.
     pub fn all() -> Vec<Self> {
-        let mut all = vec![Self::AddSub, Self::Ecall, Self::Halt, Self::Boundary, Self::Program, Self::Image];
+        let mut all = vec![
+            Self::AddSub,
+            Self::Ecall,
+            Self::Halt,
+            Self::Mul,
+            Self::DivRem,
+            Self::Boundary,
+            Self::Program,
+            Self::Image,
+        ];
         all.extend(RANGE_BITS.map(Self::Range));
         all
     }
@@ -57,6 +70,8 @@ pub(crate) enum AnyComponent {
     AddSub(FrameworkComponent<chips::add_sub::AddSubEval>),
     Ecall(FrameworkComponent<chips::ecall::EcallEval>),
     Halt(FrameworkComponent<chips::halt::HaltEval>),
+    Mul(FrameworkComponent<chips::mul::MulEval>),
+    DivRem(FrameworkComponent<chips::divrem::DivRemEval>),
     Boundary(FrameworkComponent<boundary::BoundaryEval>),
     Program(FrameworkComponent<tables::ProgramTableEval>),
     Image(FrameworkComponent<tables::ImageTableEval>),
@@ -79,6 +94,14 @@ macro_rules! with_eval {
             }
             ComponentKind::Halt => {
                 let $eval = chips::halt::HaltEval { log_size, relations };
+                $body
+            }
+            ComponentKind::Mul => {
+                let $eval = chips::mul::MulEval { log_size, relations };
+                $body
+            }
+            ComponentKind::DivRem => {
+                let $eval = chips::divrem::DivRemEval { log_size, relations };
                 $body
             }
             ComponentKind::Boundary => {
@@ -129,6 +152,16 @@ impl AnyComponent {
                 chips::halt::HaltEval { log_size, relations },
                 claimed_sum,
             )),
+            ComponentKind::Mul => Self::Mul(FrameworkComponent::new(
+                allocator,
+                chips::mul::MulEval { log_size, relations },
+                claimed_sum,
+            )),
+            ComponentKind::DivRem => Self::DivRem(FrameworkComponent::new(
+                allocator,
+                chips::divrem::DivRemEval { log_size, relations },
+                claimed_sum,
+            )),
             ComponentKind::Boundary => Self::Boundary(FrameworkComponent::new(
                 allocator,
                 boundary::BoundaryEval { log_size, relations },
@@ -157,6 +190,8 @@ impl AnyComponent {
             Self::AddSub(c) => c,
             Self::Ecall(c) => c,
             Self::Halt(c) => c,
+            Self::Mul(c) => c,
+            Self::DivRem(c) => c,
             Self::Boundary(c) => c,
             Self::Program(c) => c,
             Self::Image(c) => c,
@@ -172,6 +207,8 @@ impl AnyComponent {
             Self::AddSub(c) => c,
             Self::Ecall(c) => c,
             Self::Halt(c) => c,
+            Self::Mul(c) => c,
+            Self::DivRem(c) => c,
             Self::Boundary(c) => c,
             Self::Program(c) => c,
             Self::Image(c) => c,

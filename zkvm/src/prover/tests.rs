@@ -113,3 +113,109 @@ fn corrupting_any_cell_of_the_add_sub_ecall_halt_trace_is_rejected() {
     }
     assert_every_mutation_rejected(&program, &[9, 9, 9, 9], 12, 7);
 }
+
+/// Corrupts one cell of every column of `kind`'s trace (column `i` in live row `i mod rows`, by a
+/// seeded random nonzero delta), one at a time, and asserts each corrupted trace is rejected.
+pub(crate) fn assert_every_column_mutation_rejected(
+    program: &Program,
+    input: &[u8],
+    kind: ComponentKind,
+    seed: u64,
+) {
+    let (execution, _) = trace(program, input, &ExecConfig::default()).expect("the program runs");
+    let public = execution.public_values;
+    let (tables, honest) = honest_witness(program, input);
+    let (_, _, key) = super::program_key(program);
+    assert!(accepted(program, &key, &tables, honest.clone(), &public), "the honest witness must be accepted");
+    let index = ComponentKind::all().iter().position(|&k| k == kind).expect("a listed kind");
+    let rows = live_rows(&honest, kind, index);
+    assert!(rows > 0, "{kind:?} has no live rows");
+    let mut rng = StdRng::seed_from_u64(seed);
+    for column in 0..honest.columns[index].len() {
+        let row = column % rows;
+        let delta = M31::from(rng.random_range(1..(1u32 << 31) - 1));
+        let mut witness = honest.clone();
+        witness.columns[index][column][row] += delta;
+        assert!(
+            !accepted(program, &key, &tables, witness, &public),
+            "{kind:?} column {column} row {row} + {delta:?} was accepted (seed {seed})"
+        );
+    }
+}
+
+/// `code` followed by a halt with exit code 0 and empty public values.
+fn halting_with_empty_public_values(code: &[u32]) -> Program {
+    use nzero_abi::layout::PROGRAM_START;
+    use nzero_abi::syscall;
+    use sha2::Digest;
+
+    use crate::isa::asm::li;
+
+    let mut code = code.to_vec();
+    for (reg, value) in [(10, 0), (11, 0x0010_0000), (17, syscall::HALT)] {
+        code.extend(li(reg, value));
+    }
+    code.push(0x73);
+    let mut program = Program::from_code(PROGRAM_START, code);
+    for (i, chunk) in sha2::Sha256::digest(b"").chunks(4).enumerate() {
+        program.image.insert(0x0010_0000 + 4 * i as u32, u32::from_le_bytes(chunk.try_into().unwrap()));
+    }
+    program
+}
+
+/// `rd = op(x, y)` for each `(op, x, y)`, through x5 and x6.
+fn alu_cases(cases: &[(crate::isa::AluOp, u32, u32)]) -> Vec<u32> {
+    use crate::isa::Instruction;
+    use crate::isa::asm::li;
+
+    let mut code = vec![];
+    for (i, &(op, x, y)) in (0u8..).zip(cases) {
+        code.extend(li(5, x));
+        code.extend(li(6, y));
+        code.push(Instruction::Alu { op, rd: 7 + i % 8, rs1: 5, rs2: 6 }.encode());
+    }
+    code
+}
+
+#[test]
+fn corrupting_any_cell_of_the_mul_trace_is_rejected() {
+    use crate::isa::AluOp::{Mul, Mulh, Mulhsu, Mulhu};
+
+    let code = alu_cases(&[
+        (Mul, 0xffff_fff9, 0x1234_5679),
+        (Mulh, 0x8000_0000, 0x8000_0000),
+        (Mulh, 0xffff_fff9, 0x0001_2345),
+        (Mulhsu, 0xffff_fff9, 0xffff_ffff),
+        (Mulhu, 0xffff_ffff, 0xffff_ffff),
+        (Mulhsu, 0x7fff_ffff, 0x8000_0000),
+    ]);
+    assert_every_column_mutation_rejected(
+        &halting_with_empty_public_values(&code),
+        &[],
+        ComponentKind::Mul,
+        21,
+    );
+}
+
+#[test]
+fn corrupting_any_cell_of_the_divrem_trace_is_rejected() {
+    use crate::isa::AluOp::{Div, Divu, Rem, Remu};
+
+    let code = alu_cases(&[
+        (Div, -7i32 as u32, 2),
+        (Divu, 7, 0),
+        (Rem, 0x8000_0000, u32::MAX),
+        (Remu, u32::MAX, 0x1_0000),
+        (Div, 0x8000_0000, u32::MAX),
+        (Rem, 5, 0),
+        (Divu, 100, 7),
+        (Rem, -100i32 as u32, -7i32 as u32),
+        (Div, 0x8000_0000, 0xffff),
+    ]);
+    assert_every_column_mutation_rejected(
+        &halting_with_empty_public_values(&code),
+        &[],
+        ComponentKind::DivRem,
+        22,
+    );
+}

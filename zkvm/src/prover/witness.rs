@@ -150,9 +150,15 @@ impl StepContext<'_> {
 
     /// Writes `value` to `rd` (the scratch register for `x0`), range-checking it.
     pub(crate) fn write_rd(&mut self, value: u32) -> RegWrite<M31> {
-        let (prev, access) = self.access(self.row.rd, slot::RD, value);
         self.range(16, value & 0xffff);
         self.range(16, value >> 16);
+        self.write_rd_valid(value)
+    }
+
+    /// Writes `value` to `rd` without range-checking it: for chips whose constraints prove it is a
+    /// word otherwise (their eval must not range-check it either).
+    pub(crate) fn write_rd_valid(&mut self, value: u32) -> RegWrite<M31> {
+        let (prev, access) = self.access(self.row.rd, slot::RD, value);
         RegWrite { prev: word_limbs(prev), access }
     }
 }
@@ -229,6 +235,14 @@ pub(crate) fn generate(
             Opcode::Add | Opcode::Sub => {
                 let cols = chips::add_sub::witness::row(&mut ctx);
                 emit(ComponentKind::AddSub, &mut |c| cols.write(c));
+            }
+            Opcode::Mul | Opcode::Mulh | Opcode::Mulhsu | Opcode::Mulhu => {
+                let cols = chips::mul::witness::row(&mut ctx);
+                emit(ComponentKind::Mul, &mut |c| cols.write(c));
+            }
+            Opcode::Div | Opcode::Divu | Opcode::Rem | Opcode::Remu => {
+                let cols = chips::divrem::witness::row(&mut ctx);
+                emit(ComponentKind::DivRem, &mut |c| cols.write(c));
             }
             Opcode::Ecall if ctx.reg_value(chips::ecall::A7) == syscall::HALT => {
                 let cols = chips::halt::witness::row(&mut ctx);

@@ -8,8 +8,11 @@
 //! (`ts = 4 clk + slot`), so even `add x1, x1, x1` touches its cell in a strict order.
 
 pub(crate) mod add_sub;
+pub(crate) mod divrem;
 pub(crate) mod ecall;
 pub(crate) mod halt;
+pub(crate) mod mul;
+pub(crate) mod product;
 
 use num_traits::{One, Zero};
 use stwo::core::fields::m31::BaseField;
