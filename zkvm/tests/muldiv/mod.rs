@@ -15,8 +15,10 @@ use sha2::{Digest, Sha256};
 const DATA: u32 = 0x0010_0000;
 const ECALL: u32 = 0x0000_0073;
 const CONFIG: StarkConfig = StarkConfig::insecure_for_tests();
-/// `a0`: the last result becomes the exit code.
+/// `a0`: the accumulated results become the exit code.
 const A0: u8 = 10;
+/// The first of the registers holding [`EDGES`].
+const EDGE_REG: u8 = 18;
 
 /// The operands every test combines pairwise.
 pub const EDGES: [u32; 9] = [0, 1, u32::MAX, 2, 0x8000_0000, 0x7fff_ffff, 0xffff, 0x1_0000, 0xfffe_ffff];
@@ -48,18 +50,14 @@ fn prove_and_verify(program: &Program) -> u32 {
 }
 
 /// `op` on every ordered pair of [`EDGES`] and on 24 seeded random pairs (half of them pairing a
-/// random word with an edge), ending with `a0 = op(x, y)` for a random pair, checked against
-/// `AluOp::apply` through the exit code.
+/// random word with an edge). `a0` accumulates every result (with `add`), and the proven exit code
+/// must be the wrapping sum of `AluOp::apply` over the same pairs.
 pub fn prove_every_pair(op: AluOp, seed: u64) {
     let mut rng = StdRng::seed_from_u64(seed);
-    let mut code = vec![];
-    // x5..x13 hold the edges.
-    for (reg, &value) in (5u8..).zip(&EDGES) {
-        code.extend(li(reg, value));
-    }
-    for rs1 in 5..5 + EDGES.len() as u8 {
-        for rs2 in 5..5 + EDGES.len() as u8 {
-            code.push(alu(op, 14, rs1, rs2));
+    let mut pairs = vec![];
+    for &x in &EDGES {
+        for &y in &EDGES {
+            pairs.push((x, y));
         }
     }
     for i in 0..24 {
@@ -68,16 +66,29 @@ pub fn prove_every_pair(op: AluOp, seed: u64) {
             0 => rng.random(),
             _ => EDGES[rng.random_range(0..EDGES.len())],
         };
-        let (x, y) = if i % 4 == 3 { (y, x) } else { (x, y) };
-        code.extend(li(15, x));
-        code.extend(li(16, y));
-        code.push(alu(op, 14, 15, 16));
+        pairs.push(if i % 4 == 3 { (y, x) } else { (x, y) });
     }
-    let (x, y): (u32, u32) = (rng.random(), rng.random());
-    code.extend(li(15, x));
-    code.extend(li(16, y));
-    code.push(alu(op, A0, 15, 16));
-    assert_eq!(prove_and_verify(&halting(code)), op.apply(x, y), "{op:?}({x:#x}, {y:#x})");
+    let mut code = vec![];
+    // x18..x26 hold the edges (clear of a0, a1, a7 and the temporaries x14..x16).
+    for (reg, &value) in (EDGE_REG..).zip(&EDGES) {
+        code.extend(li(reg, value));
+    }
+    let edge_reg = |v: u32| EDGES.iter().position(|&e| e == v).map(|i| EDGE_REG + i as u8);
+    let mut expected = 0u32;
+    for &(x, y) in &pairs {
+        let rs1 = edge_reg(x).unwrap_or_else(|| {
+            code.extend(li(15, x));
+            15
+        });
+        let rs2 = edge_reg(y).unwrap_or_else(|| {
+            code.extend(li(16, y));
+            16
+        });
+        code.push(alu(op, 14, rs1, rs2));
+        code.push(alu(AluOp::Add, A0, A0, 14));
+        expected = expected.wrapping_add(op.apply(x, y));
+    }
+    assert_eq!(prove_and_verify(&halting(code)), expected, "{op:?}");
 }
 
 /// Every op of `ops` with aliased registers (`rd = rs1 = rs2`, `rd = rs1`, `rd = x0`), chained so

@@ -207,6 +207,31 @@ pub(crate) mod witness {
     use crate::isa::AluOp;
     use crate::prover::witness::StepContext;
 
+    /// The quotient and remainder a row for `opcode` on `(a, b)` proves when the record says the
+    /// instruction wrote `result`: RISC-V's pair when `result` is RISC-V's value. For a record that
+    /// claims another value (tests forge some), the pair that keeps `q·b + r = a`, so that the row
+    /// breaks only the constraint telling the claimed result from the right one.
+    fn quotient_remainder(opcode: Opcode, a: u32, b: u32, result: u32) -> (u32, u32) {
+        let signed = matches!(opcode, Opcode::Div | Opcode::Rem);
+        let (div, rem) = match signed {
+            true => (AluOp::Div, AluOp::Rem),
+            false => (AluOp::Divu, AluOp::Remu),
+        };
+        let (q, r) = (div.apply(a, b), rem.apply(a, b));
+        match opcode {
+            Opcode::Div | Opcode::Divu => (result, a.wrapping_sub(result.wrapping_mul(b))),
+            _ if result == r => (q, r),
+            _ => {
+                let value = |x: u32| if signed { i64::from(x as i32) } else { i64::from(x) };
+                let (a, b, r) = (value(a), value(b), value(result));
+                match b != 0 && (a - r) % b == 0 {
+                    true => (((a - r) / b) as u32, result),
+                    false => (q, result),
+                }
+            }
+        }
+    }
+
     /// The row of an executed `div`, `divu`, `rem` or `remu`.
     pub(crate) fn row(ctx: &mut StepContext<'_>) -> DivRemCols<M31> {
         let frame = ctx.frame();
@@ -215,19 +240,17 @@ pub(crate) mod witness {
         let opcode = ctx.row.opcode;
         let signed = matches!(opcode, Opcode::Div | Opcode::Rem);
         let (a, b) = (ctx.step.rs1_value, ctx.step.rs2_value);
-        let (q, r) = match signed {
-            true => (AluOp::Div.apply(a, b), AluOp::Rem.apply(a, b)),
-            false => (AluOp::Divu.apply(a, b), AluOp::Remu.apply(a, b)),
-        };
         let result = ctx.step.rd_value;
-        debug_assert_eq!(result, if matches!(opcode, Opcode::Div | Opcode::Divu) { q } else { r });
+        let (q, r) = quotient_remainder(opcode, a, b, result);
         // `result` is q or r, both proven words (see the module doc).
         let rd = ctx.write_rd_valid(result);
         ctx.range(16, r & 0xffff);
         ctx.range(16, r >> 16);
         let [a, b, q, r] = [a, b, q, r].map(|word| Operand { word, signed });
         let [sign_a, sign_b, sign_q, sign_r] = [a, b, q, r].map(|x| sign(ctx, x));
-        let overflow = signed && a.word == 1 << 31 && b.word == u32::MAX;
+        // v(q) v(b) + v(r) - v(a): 0, or 2^32 for i32::MIN / -1.
+        let excess = i128::from(q.value()) * i128::from(b.value()) + i128::from(r.value() - a.value());
+        let overflow = excess == 1 << 32;
         let b_zero = b.word == 0;
         let b_sum = M31::from((b.word & 0xffff) + (b.word >> 16));
         let b_inv = if b_zero { M31::from(0) } else { b_sum.inverse() };
@@ -241,11 +264,10 @@ pub(crate) mod witness {
             }
         };
         let (mb, mr) = (magnitude(b), magnitude(r));
-        let gap = (mb[0] + (mb[1] << 16) + (i64::from(b_zero) << 32)) - (mr[0] + (mr[1] << 16)) - 1;
-        let gap = u32::try_from(gap).expect("|r| < |b|, or b = 0");
+        // Negative (wrapped) only for a forged remainder, which the constraints then reject.
+        let gap = ((mb[0] + (mb[1] << 16) + (i64::from(b_zero) << 32)) - (mr[0] + (mr[1] << 16)) - 1) as u32;
         let (gap_lo, gap_hi) = (gap & 0xffff, gap >> 16);
-        let borrow = i64::from(gap_lo) - (mb[0] - mr[0] - 1);
-        debug_assert_eq!(borrow % (1 << 16), 0);
+        let borrow = (i64::from(gap_lo) - (mb[0] - mr[0] - 1)) >> 16;
         ctx.range(16, gap_lo);
         ctx.range(16, gap_hi);
 
@@ -279,7 +301,7 @@ pub(crate) mod witness {
             b_zero: bit(b_zero),
             b_inv,
             gap: [M31::from(gap_lo), M31::from(gap_hi)],
-            gap_borrow: M31::from(u32::try_from(borrow >> 16).expect("a borrow in 0..=2")),
+            gap_borrow: M31::from(i32::try_from(borrow).expect("a small borrow")),
             product,
         }
     }
