@@ -51,6 +51,10 @@ pub enum ComponentKind {
     BitwiseTable,
     /// The shift table (limb split of every shift amount and direction).
     ShiftTable,
+    /// `mul`, `mulh`, `mulhsu`, `mulhu`.
+    Mul,
+    /// `div`, `divu`, `rem`, `remu`.
+    DivRem,
     /// The memory boundary.
     Boundary,
     /// The program table.
@@ -77,6 +81,8 @@ impl ComponentKind {
             Self::Shift,
             Self::BitwiseTable,
             Self::ShiftTable,
+            Self::Mul,
+            Self::DivRem,
             Self::Boundary,
             Self::Program,
             Self::Image,
@@ -100,6 +106,8 @@ pub(crate) enum AnyComponent {
     Shift(FrameworkComponent<chips::shift::ShiftEval>),
     BitwiseTable(FrameworkComponent<tables::BitwiseTableEval>),
     ShiftTable(FrameworkComponent<tables::ShiftTableEval>),
+    Mul(FrameworkComponent<chips::mul::MulEval>),
+    DivRem(FrameworkComponent<chips::divrem::DivRemEval>),
     Boundary(FrameworkComponent<boundary::BoundaryEval>),
     Program(FrameworkComponent<tables::ProgramTableEval>),
     Image(FrameworkComponent<tables::ImageTableEval>),
@@ -160,6 +168,14 @@ macro_rules! with_eval {
             ComponentKind::ShiftTable => {
                 let _ = log_size;
                 let $eval = tables::ShiftTableEval { relations };
+                $body
+            }
+            ComponentKind::Mul => {
+                let $eval = chips::mul::MulEval { log_size, relations };
+                $body
+            }
+            ComponentKind::DivRem => {
+                let $eval = chips::divrem::DivRemEval { log_size, relations };
                 $body
             }
             ComponentKind::Boundary => {
@@ -255,6 +271,16 @@ impl AnyComponent {
                 tables::ShiftTableEval { relations },
                 claimed_sum,
             )),
+            ComponentKind::Mul => Self::Mul(FrameworkComponent::new(
+                allocator,
+                chips::mul::MulEval { log_size, relations },
+                claimed_sum,
+            )),
+            ComponentKind::DivRem => Self::DivRem(FrameworkComponent::new(
+                allocator,
+                chips::divrem::DivRemEval { log_size, relations },
+                claimed_sum,
+            )),
             ComponentKind::Boundary => Self::Boundary(FrameworkComponent::new(
                 allocator,
                 boundary::BoundaryEval { log_size, relations },
@@ -292,6 +318,8 @@ impl AnyComponent {
             Self::Shift(c) => c,
             Self::BitwiseTable(c) => c,
             Self::ShiftTable(c) => c,
+            Self::Mul(c) => c,
+            Self::DivRem(c) => c,
             Self::Boundary(c) => c,
             Self::Program(c) => c,
             Self::Image(c) => c,
@@ -316,6 +344,8 @@ impl AnyComponent {
             Self::Shift(c) => c,
             Self::BitwiseTable(c) => c,
             Self::ShiftTable(c) => c,
+            Self::Mul(c) => c,
+            Self::DivRem(c) => c,
             Self::Boundary(c) => c,
             Self::Program(c) => c,
             Self::Image(c) => c,

@@ -328,3 +328,100 @@ fn corrupting_any_cell_of_the_shift_trace_is_rejected() {
     let kinds = [ComponentKind::Shift, ComponentKind::ShiftTable];
     assert_every_column_mutation_rejected(&halting_program(code), &[], &kinds, 1, 13);
 }
+
+/// `rd = op(x, y)` for each `(op, x, y)`, through x5 and x6.
+fn alu_cases(cases: &[(crate::isa::AluOp, u32, u32)]) -> Vec<u32> {
+    use crate::isa::Instruction;
+    use crate::isa::asm::li;
+
+    let mut code = vec![];
+    for (i, &(op, x, y)) in (0u8..).zip(cases) {
+        code.extend(li(5, x));
+        code.extend(li(6, y));
+        code.push(Instruction::Alu { op, rd: 7 + i % 8, rs1: 5, rs2: 6 }.encode());
+    }
+    code
+}
+
+#[test]
+fn corrupting_any_cell_of_the_mul_trace_is_rejected() {
+    use crate::isa::AluOp::{Mul, Mulh, Mulhsu, Mulhu};
+
+    let code = alu_cases(&[
+        (Mul, 0xffff_fff9, 0x1234_5679),
+        (Mulh, 0x8000_0000, 0x8000_0000),
+        (Mulh, 0xffff_fff9, 0x0001_2345),
+        (Mulhsu, 0xffff_fff9, 0xffff_ffff),
+        (Mulhu, 0xffff_ffff, 0xffff_ffff),
+        (Mulhsu, 0x7fff_ffff, 0x8000_0000),
+    ]);
+    assert_every_column_mutation_rejected(&halting_program(code.clone()), &[], &[ComponentKind::Mul], 1, 21);
+}
+
+#[test]
+fn corrupting_any_cell_of_the_divrem_trace_is_rejected() {
+    use crate::isa::AluOp::{Div, Divu, Rem, Remu};
+
+    let code = alu_cases(&[
+        (Div, -7i32 as u32, 2),
+        (Divu, 7, 0),
+        (Rem, 0x8000_0000, u32::MAX),
+        (Remu, u32::MAX, 0x1_0000),
+        (Div, 0x8000_0000, u32::MAX),
+        (Rem, 5, 0),
+        (Divu, 100, 7),
+        (Rem, -100i32 as u32, -7i32 as u32),
+        (Div, 0x8000_0000, 0xffff),
+    ]);
+    assert_every_column_mutation_rejected(
+        &halting_program(code.clone()),
+        &[],
+        &[ComponentKind::DivRem],
+        1,
+        22,
+    );
+}
+
+/// Whether a proof of `program` verifies when the record claims `rd_value` as the result of the
+/// first step executing `opcode` (the program must not read that result again).
+fn accepts_claimed_result(program: &Program, opcode: crate::air::opcode::Opcode, rd_value: u32) -> bool {
+    let (execution, mut record) = trace(program, &[], &ExecConfig::default()).expect("the program runs");
+    let tables = PreprocessedTables::new(program);
+    let step = record
+        .steps
+        .iter_mut()
+        .find(|s| tables.program[((s.pc - program.code_start) / 4) as usize].opcode == opcode)
+        .expect("the opcode executes");
+    step.rd_value = rd_value;
+    let witness = generate(&tables, program.code_start, &record.steps).expect("witness");
+    let (_, _, key) = super::program_key(program);
+    accepted(program, &key, &tables, witness, &execution.public_values)
+}
+
+#[test]
+fn divrem_rejects_every_quotient_and_remainder_but_the_risc_v_ones() {
+    use crate::air::opcode::Opcode;
+    use crate::isa::AluOp::{self, Div, Divu, Rem, Remu};
+
+    const MIN: u32 = 0x8000_0000;
+    let neg = |x: i32| x as u32;
+    // Each forged result keeps q·b + r = a (the witness derives the other value from it) and
+    // breaks exactly one of the chip's other constraints.
+    let cases: [(AluOp, Opcode, u32, u32, u32, &str); 7] = [
+        (Div, Opcode::Div, neg(-7), 2, neg(-4), "floor division: the remainder 1 has the wrong sign"),
+        (Rem, Opcode::Rem, 7, neg(-2), neg(-1), "the remainder -1 has the wrong sign"),
+        (Div, Opcode::Div, 0, neg(-2), MIN, "the overflow bit without b = -1"),
+        (Div, Opcode::Div, MIN, u32::MAX, 0x7fff_ffff, "|r| = 1 is not below |b| = 1"),
+        (Divu, Opcode::Divu, 7, 0, 5, "b = 0 but the quotient is not all ones"),
+        (Divu, Opcode::Divu, 7, 2, 2, "the remainder 3 is not below 2"),
+        (Remu, Opcode::Remu, 7, 2, 3, "the remainder 3 is not below 2"),
+    ];
+    for (op, opcode, a, b, forged, why) in cases {
+        let program = halting_program(alu_cases(&[(op, a, b)]));
+        assert!(accepts_claimed_result(&program, opcode, op.apply(a, b)), "{op:?}({a:#x}, {b:#x}) honest");
+        assert!(
+            !accepts_claimed_result(&program, opcode, forged),
+            "{op:?}({a:#x}, {b:#x}) = {forged:#x}: {why}"
+        );
+    }
+}

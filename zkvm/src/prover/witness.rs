@@ -201,16 +201,10 @@ impl StepContext<'_> {
         self.write_rd_unchecked(value)
     }
 
-    /// Writes `value` to `rd` without range-checking it: for chips whose constraints prove the value
-    /// is a word otherwise (a bit, for instance).
-    pub(crate) fn write_rd_unchecked(&mut self, value: u32) -> RegWrite<M31> {
-        let (prev, access) = self.access(self.row.rd, slot::RD, value);
-        RegWrite { prev: word_limbs(prev), access }
-    }
-
     /// Writes `value` to `rd` without range-checking it: for chips whose constraints prove by other
-    /// means that the value is a word (byte lookups, bounded limb decompositions).
-    pub(crate) fn write_rd_proven_word(&mut self, value: u32) -> RegWrite<M31> {
+    /// means that the value is a word (a bit, byte lookups, bounded decompositions); their eval
+    /// must not range-check it either.
+    pub(crate) fn write_rd_unchecked(&mut self, value: u32) -> RegWrite<M31> {
         let (prev, access) = self.access(self.row.rd, slot::RD, value);
         RegWrite { prev: word_limbs(prev), access }
     }
@@ -318,6 +312,14 @@ pub(crate) fn generate(
             Opcode::Sll | Opcode::Srl | Opcode::Sra => {
                 let cols = chips::shift::witness::row(&mut ctx);
                 emit(ComponentKind::Shift, &mut |c| cols.write(c));
+            }
+            Opcode::Mul | Opcode::Mulh | Opcode::Mulhsu | Opcode::Mulhu => {
+                let cols = chips::mul::witness::row(&mut ctx);
+                emit(ComponentKind::Mul, &mut |c| cols.write(c));
+            }
+            Opcode::Div | Opcode::Divu | Opcode::Rem | Opcode::Remu => {
+                let cols = chips::divrem::witness::row(&mut ctx);
+                emit(ComponentKind::DivRem, &mut |c| cols.write(c));
             }
             Opcode::Ecall if ctx.reg_value(chips::ecall::A7) == syscall::HALT => {
                 let cols = chips::halt::witness::row(&mut ctx);

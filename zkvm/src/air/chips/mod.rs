@@ -12,11 +12,14 @@ pub(crate) mod address;
 pub(crate) mod bitwise;
 pub(crate) mod branch;
 pub(crate) mod compare;
+pub(crate) mod divrem;
 pub(crate) mod ecall;
 pub(crate) mod halt;
 pub(crate) mod jump;
 pub(crate) mod less_than;
 pub(crate) mod load;
+pub(crate) mod mul;
+pub(crate) mod product;
 pub(crate) mod shift;
 pub(crate) mod store;
 

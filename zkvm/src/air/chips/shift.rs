@@ -167,7 +167,7 @@ pub(crate) mod witness {
         let b = ctx.step.rs2_value.wrapping_add(ctx.row.imm);
         let result = ctx.step.rd_value;
         // The bounds on q and r prove the result a word.
-        let rd = ctx.write_rd_proven_word(result);
+        let rd = ctx.write_rd_unchecked(result);
 
         let (left, shamt, rest) = (op == Opcode::Sll, b & 31, (b & 0xffff) >> 5);
         ctx.range(11, rest);
