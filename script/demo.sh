@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The main job: build the nzero CLI and the example guests, then run each guest on the zkVM.
+# The main job: build the nzero CLI and the example guests, run each guest on the zkVM, and prove
+# and verify one execution.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -14,6 +15,12 @@ step "nzero build examples/fibonacci"
 fib=$("$nzero" build examples/fibonacci --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["elf"])')
 step "nzero run fibonacci (n = 1000: --input-hex e807, postcard's varint for 1000)"
 "$nzero" run "$fib" --input-hex e807
+
+mkdir -p target/demo
+step "nzero prove fibonacci (n = 1000; secure 100-bit configuration)"
+"$nzero" prove "$fib" --input-hex e807 -o target/demo/fibonacci.proof
+step "nzero verify the proof against the ELF"
+"$nzero" verify target/demo/fibonacci.proof --elf "$fib"
 
 step "nzero build examples/sha256 && nzero run (input: this script)"
 sha=$("$nzero" build examples/sha256 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["elf"])')

@@ -128,3 +128,54 @@ fn verify_rejects_bad_proof_files_with_named_errors() {
     let output = nzero(&["verify", garbage.to_str().unwrap(), "--vkey", "0x1234", "--json"]);
     assert_eq!(output.status.code(), Some(1));
 }
+
+#[test]
+fn prove_then_verify_by_elf_and_by_vkey() {
+    let dir = tempfile::tempdir().unwrap();
+    let proof = dir.path().join("fib.proof");
+    let proof_path = proof.to_str().unwrap();
+    let output = nzero(&[
+        "prove",
+        fibonacci_elf(),
+        "--input-hex",
+        "0a",
+        "-o",
+        proof_path,
+        "--insecure-test-config",
+        "--json",
+    ]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let report = json(&output);
+    assert_eq!(report["exit_code"], 0);
+    assert_eq!(report["public_values"], "0x0a00000037000000");
+    assert_eq!(report["size_class"], "2^16");
+    assert_eq!(report["security_bits"], 12);
+    let vkey = report["program_vkey"].as_str().unwrap().to_owned();
+
+    let by_elf = nzero(&["verify", proof_path, "--elf", fibonacci_elf(), "--insecure-test-config", "--json"]);
+    assert!(by_elf.status.success(), "{}", String::from_utf8_lossy(&by_elf.stderr));
+    assert_eq!(json(&by_elf)["ok"], true);
+    let by_vkey = nzero(&["verify", proof_path, "--vkey", &vkey, "--insecure-test-config", "--json"]);
+    assert_eq!(json(&by_vkey)["public_values"], "0x0a00000037000000");
+
+    // Other public values, the secure configuration, another program: all rejected.
+    let tampered = nzero(&[
+        "verify",
+        proof_path,
+        "--vkey",
+        &vkey,
+        "--public-values-hex",
+        "0x0a00000038000000",
+        "--insecure-test-config",
+        "--json",
+    ]);
+    assert_eq!(tampered.status.code(), Some(1));
+    assert!(json(&tampered)["error"].as_str().unwrap().contains("public values"));
+    let secure = nzero(&["verify", proof_path, "--vkey", &vkey, "--json"]);
+    assert_eq!(secure.status.code(), Some(1));
+    let mut other = vkey.clone().into_bytes();
+    other[10] = if other[10] == b'0' { b'1' } else { b'0' };
+    let other = String::from_utf8(other).unwrap();
+    let wrong = nzero(&["verify", proof_path, "--vkey", &other, "--insecure-test-config", "--json"]);
+    assert_eq!(wrong.status.code(), Some(1));
+}

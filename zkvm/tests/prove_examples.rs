@@ -31,7 +31,10 @@ fn a_proof_is_bound_to_its_program_and_public_values() {
     let (public_values, proof) = prove_and_verify("fibonacci", fib.as_bytes());
     let (_, sha) = common::example("sha256");
     let (_, _, sha_key) = program_key(&sha);
-    assert!(matches!(verify(&proof, &sha_key, &public_values, &CONFIG), Err(VerifyError::WrongProgram { .. })));
+    assert!(matches!(
+        verify(&proof, &sha_key, &public_values, &CONFIG),
+        Err(VerifyError::WrongProgram { .. })
+    ));
     let (_, fibonacci) = common::example("fibonacci");
     let (_, _, key) = program_key(&fibonacci);
     let mut other = public_values.clone();
