@@ -1,45 +1,20 @@
 //! Proving `slt`, `sltu`, `slti` and `sltiu` end to end. Each program adds every comparison's result
 //! into `a0`, which becomes the exit code, so the proven statement depends on every result.
 
-use nzero_abi::layout::PROGRAM_START;
-use nzero_abi::syscall;
+mod common;
+
+use common::{halting, prove_exit_code};
+use nzero_zkvm::Program;
+
 use nzero_zkvm::isa::asm::li;
 use nzero_zkvm::isa::{AluOp, Instruction};
-use nzero_zkvm::{ExecConfig, Program, StarkConfig, program_key, prove, verify};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use sha2::{Digest, Sha256};
 
-const DATA: u32 = 0x0010_0000;
-const ECALL: u32 = 0x0000_0073;
-const CONFIG: StarkConfig = StarkConfig::insecure_for_tests();
 /// The register that accumulates the results and holds the exit code.
 const A0: u8 = 10;
 /// The first register holding an operand.
 const FIRST: u8 = 12;
-
-/// `code`, then a halt with the exit code in `a0` as `code` left it, and the digest of empty public
-/// values (placed at `DATA`).
-fn halting(code: &[u32]) -> Program {
-    let mut words = code.to_vec();
-    for (reg, value) in [(11, DATA), (17, syscall::HALT)] {
-        words.extend(li(reg, value));
-    }
-    words.push(ECALL);
-    let mut program = Program::from_code(PROGRAM_START, words);
-    for (i, chunk) in Sha256::digest(b"").chunks(4).enumerate() {
-        program.image.insert(DATA + 4 * i as u32, u32::from_le_bytes(chunk.try_into().unwrap()));
-    }
-    program
-}
-
-/// Proves and verifies `program`; returns the proven exit code.
-fn prove_exit_code(program: &Program) -> u32 {
-    let (_, proof) = prove(program, b"", &CONFIG, &ExecConfig::default()).expect("proves");
-    let (_, _, key) = program_key(program);
-    verify(&proof, &key, b"", &CONFIG).expect("verifies");
-    proof.statement.exit_code
-}
 
 /// The edge operands: zero, ±1, the extremes, values on both sides of the limb boundary, pairs
 /// that differ only in the low or only in the high limb, and seeded random words.

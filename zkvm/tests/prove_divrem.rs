@@ -1,6 +1,7 @@
 //! Proving and verifying `div`, `divu`, `rem` and `remu` on edge and random operands, including
 //! division by zero and `i32::MIN / -1`.
 
+mod common;
 mod muldiv;
 
 use nzero_zkvm::isa::AluOp;

@@ -1,40 +1,23 @@
 //! Proving loads, stores and jumps.
 
+mod common;
+
+use common::CONFIG;
+
 use nzero_abi::layout::PROGRAM_START;
-use nzero_abi::syscall;
 use nzero_zkvm::isa::asm::li;
 use nzero_zkvm::isa::{Instruction, LoadOp, StoreOp};
-use nzero_zkvm::{ExecConfig, Program, StarkConfig, program_key, prove, verify};
-use sha2::{Digest, Sha256};
+use nzero_zkvm::{ExecConfig, Program, prove};
 
 const DATA: u32 = 0x0010_0000;
-const DIGEST: u32 = 0x0020_0000;
-const CONFIG: StarkConfig = StarkConfig::insecure_for_tests();
 
-/// `code`, then a halt with exit code `a0` as the code left it and the digest of empty public
-/// values; `data` is placed at `DATA`.
+/// `code` then a halt (see `common::halting`), with `data` placed at `DATA`.
 fn program(code: &[u32], data: &[u32]) -> Program {
-    let mut words = code.to_vec();
-    for (reg, value) in [(11, DIGEST), (17, syscall::HALT)] {
-        words.extend(li(reg, value));
-    }
-    words.push(Instruction::Ecall.encode());
-    let mut program = Program::from_code(PROGRAM_START, words);
-    for (i, chunk) in Sha256::digest(b"").chunks(4).enumerate() {
-        program.image.insert(DIGEST + 4 * i as u32, u32::from_le_bytes(chunk.try_into().unwrap()));
-    }
-    for (i, &word) in data.iter().enumerate() {
-        program.image.insert(DATA + 4 * i as u32, word);
+    let mut program = common::halting(code);
+    for (i, &word) in (0u32..).zip(data) {
+        program.image.insert(DATA + 4 * i, word);
     }
     program
-}
-
-fn assert_proves(program: &Program) -> u32 {
-    let (run, proof) = prove(program, b"", &CONFIG, &ExecConfig::default()).expect("proves");
-    let (_, _, key) = program_key(program);
-    verify(&proof, &key, b"", &CONFIG).expect("verifies");
-    assert_eq!(proof.statement.exit_code, run.exit_code);
-    run.exit_code
 }
 
 fn load(op: LoadOp, rd: u8, rs1: u8, imm: i32) -> u32 {
@@ -53,7 +36,7 @@ fn every_load_width_offset_and_extension() {
             // Base register past the data, negative immediate.
             let mut code = li(5, DATA + 16).to_vec();
             code.push(load(op, 10, 5, offset as i32 - 16));
-            let exit = assert_proves(&program(&code, &words));
+            let exit = common::prove_exit_code(&program(&code, &words));
             let word = words[(offset / 4) as usize];
             assert_eq!(exit, op.extract(word, offset), "{op:?} at {offset}");
         }
@@ -68,7 +51,7 @@ fn every_store_width_and_offset_then_reload() {
             code.extend(li(6, 0xa1b2_c3d4));
             code.push(store(op, 5, 6, offset as i32));
             code.push(load(LoadOp::Lw, 10, 5, 0));
-            let exit = assert_proves(&program(&code, &[0x1122_3344]));
+            let exit = common::prove_exit_code(&program(&code, &[0x1122_3344]));
             assert_eq!(exit, op.merge(0x1122_3344, 0xa1b2_c3d4, offset), "{op:?} at {offset}");
         }
     }
@@ -85,7 +68,7 @@ fn stores_to_untouched_memory_and_repeated_accesses() {
     code.push(load(LoadOp::Lw, 7, 2, 4));
     code.push(load(LoadOp::Lw, 8, 2, 8)); // never written: zero
     code.push(Instruction::Alu { op: nzero_zkvm::isa::AluOp::Add, rd: 10, rs1: 7, rs2: 8 }.encode());
-    assert_eq!(assert_proves(&program(&code, &[])), 0x0707);
+    assert_eq!(common::prove_exit_code(&program(&code, &[])), 0x0707);
 }
 
 #[test]
@@ -102,7 +85,7 @@ fn jal_and_jalr_link_and_jump() {
         Instruction::Jal { rd: 0, imm: 8 }.encode(),   // +24 -> +32, link discarded
         Instruction::Ebreak.encode(),                  // +28 skipped
     ];
-    assert_eq!(assert_proves(&program(&code, &[])), (base + 4) + (base + 16));
+    assert_eq!(common::prove_exit_code(&program(&code, &[])), (base + 4) + (base + 16));
 }
 
 #[test]

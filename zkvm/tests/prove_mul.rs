@@ -1,5 +1,6 @@
 //! Proving and verifying `mul`, `mulh`, `mulhsu` and `mulhu` on edge and random operands.
 
+mod common;
 mod muldiv;
 
 use nzero_zkvm::isa::AluOp;

@@ -1,18 +1,12 @@
 //! Small ALU programs whose exit code is a checksum of their results, proven and verified end to
 //! end: a proof that verifies with the expected exit code binds every result to the reference.
 
-use nzero_abi::layout::PROGRAM_START;
-use nzero_abi::syscall;
+use nzero_zkvm::Proof;
 use nzero_zkvm::isa::asm::li;
 use nzero_zkvm::isa::{AluOp, Instruction};
-use nzero_zkvm::{ExecConfig, Program, Proof, StarkConfig, program_key, prove, verify};
-use sha2::{Digest, Sha256};
 
-/// Where the digest of the (empty) public values lies.
-const DATA: u32 = 0x0010_0000;
 /// The accumulator of the checksum and the exit code (`a0`).
 pub const CHECKSUM: u8 = 10;
-const CONFIG: StarkConfig = StarkConfig::insecure_for_tests();
 
 /// A straight-line program that mirrors its register file, so each operation's result is known.
 #[derive(Default)]
@@ -68,20 +62,8 @@ impl AluProgram {
     /// Halts with the checksum as exit code, proves, verifies, and checks the proven exit code.
     pub fn prove_and_verify(self) -> Proof {
         let expected = self.checksum();
-        let mut words = self.code;
-        for (reg, value) in [(11, DATA), (17, syscall::HALT)] {
-            words.extend(li(reg, value));
-        }
-        words.push(Instruction::Ecall.encode());
-        let mut program = Program::from_code(PROGRAM_START, words);
-        for (i, chunk) in Sha256::digest(b"").chunks(4).enumerate() {
-            program.image.insert(DATA + 4 * i as u32, u32::from_le_bytes(chunk.try_into().unwrap()));
-        }
-        let (execution, proof) = prove(&program, b"", &CONFIG, &ExecConfig::default()).expect("proves");
-        assert_eq!(execution.exit_code, expected, "the executor disagrees with the reference");
-        let (_, _, key) = program_key(&program);
-        verify(&proof, &key, b"", &CONFIG).expect("verifies");
-        assert_eq!(proof.statement.exit_code, expected);
+        let proof = super::prove_and_verify(&super::halting(&self.code));
+        assert_eq!(proof.statement.exit_code, expected, "the proof disagrees with the reference");
         proof
     }
 }

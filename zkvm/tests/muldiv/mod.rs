@@ -3,18 +3,13 @@
 //! match, and directly through the exit code).
 #![allow(dead_code, unreachable_pub)] // Each test binary uses a different subset.
 
-use nzero_abi::layout::PROGRAM_START;
-use nzero_abi::syscall;
 use nzero_zkvm::isa::asm::li;
 use nzero_zkvm::isa::{AluOp, Instruction};
-use nzero_zkvm::{ExecConfig, Program, StarkConfig, program_key, prove, verify};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use sha2::{Digest, Sha256};
 
-const DATA: u32 = 0x0010_0000;
-const ECALL: u32 = 0x0000_0073;
-const CONFIG: StarkConfig = StarkConfig::insecure_for_tests();
+use crate::common::{halting, prove_exit_code};
+
 /// `a0`: the accumulated results become the exit code.
 const A0: u8 = 10;
 /// The first of the registers holding [`EDGES`].
@@ -25,28 +20,6 @@ pub const EDGES: [u32; 9] = [0, 1, u32::MAX, 2, 0x8000_0000, 0x7fff_ffff, 0xffff
 
 fn alu(op: AluOp, rd: u8, rs1: u8, rs2: u8) -> u32 {
     Instruction::Alu { op, rd, rs1, rs2 }.encode()
-}
-
-/// `code`, then a halt whose exit code is whatever `a0` holds and whose public values are empty.
-fn halting(mut code: Vec<u32>) -> Program {
-    for (reg, value) in [(11, DATA), (17, syscall::HALT)] {
-        code.extend(li(reg, value));
-    }
-    code.push(ECALL);
-    let mut program = Program::from_code(PROGRAM_START, code);
-    for (i, chunk) in Sha256::digest(b"").chunks(4).enumerate() {
-        program.image.insert(DATA + 4 * i as u32, u32::from_le_bytes(chunk.try_into().unwrap()));
-    }
-    program
-}
-
-/// Proves and verifies `program`, returning the proven exit code.
-fn prove_and_verify(program: &Program) -> u32 {
-    let (execution, proof) = prove(program, b"", &CONFIG, &ExecConfig::default()).expect("proves");
-    let (_, _, key) = program_key(program);
-    verify(&proof, &key, b"", &CONFIG).expect("verifies");
-    assert_eq!(proof.statement.exit_code, execution.exit_code);
-    proof.statement.exit_code
 }
 
 /// `op` on every ordered pair of [`EDGES`] and on 24 seeded random pairs (half of them pairing a
@@ -88,7 +61,7 @@ pub fn prove_every_pair(op: AluOp, seed: u64) {
         code.push(alu(AluOp::Add, A0, A0, 14));
         expected = expected.wrapping_add(op.apply(x, y));
     }
-    assert_eq!(prove_and_verify(&halting(code)), expected, "{op:?}");
+    assert_eq!(prove_exit_code(&halting(&code)), expected, "{op:?}");
 }
 
 /// Every op of `ops` with aliased registers (`rd = rs1 = rs2`, `rd = rs1`, `rd = x0`), chained so
@@ -106,5 +79,5 @@ pub fn prove_mixed(ops: &[AluOp], seed: u64) {
         x = op.apply(x, y);
         code.push(alu(op, 8, 8, 8)); // rd = rs1 = rs2 (zero)
     }
-    assert_eq!(prove_and_verify(&halting(code)), x);
+    assert_eq!(prove_exit_code(&halting(&code)), x);
 }
