@@ -425,3 +425,76 @@ fn divrem_rejects_every_quotient_and_remainder_but_the_risc_v_ones() {
         );
     }
 }
+
+/// A load that returns a value never written, with every other cell made consistent with it (the
+/// load row's decomposition and result, the byte range counts, the boundary's final values): every
+/// constraint holds, and only the memory argument can object — and it does.
+#[test]
+fn a_forged_read_cannot_balance_the_memory_argument() {
+    use crate::air::boundary::BoundaryCols;
+    use crate::air::chips::load::LoadCols;
+    use crate::air::opcode::SCRATCH_REGISTER;
+    use crate::air::tables::word_limbs;
+    use crate::isa::asm::li;
+    use crate::isa::{Instruction, LoadOp, StoreOp};
+
+    const DATA: u32 = 0x0030_0000; // clear of the digest `halting_program` places
+    const WRITTEN: u32 = 0x1234_5678;
+    const FORGED: u32 = 0x0bad_f00d;
+    let mut code = li(5, DATA).to_vec();
+    code.extend(li(6, WRITTEN));
+    code.push(Instruction::Store { op: StoreOp::Sw, rs1: 5, rs2: 6, imm: 0 }.encode());
+    // Load into x0 (the scratch register), so the forged value goes nowhere else.
+    code.push(Instruction::Load { op: LoadOp::Lw, rd: 0, rs1: 5, imm: 0 }.encode());
+    let program = halting_program(code);
+    let (tables, mut witness) = honest_witness(&program, &[]);
+    let index = |kind| ComponentKind::all().iter().position(|&k| k == kind).expect("listed");
+
+    // The load row reads FORGED instead of WRITTEN.
+    let load = &mut witness.columns[index(ComponentKind::Load)];
+    let mut cells = load.iter().map(|column| column[0]);
+    let mut row = LoadCols::read(&mut || cells.next().expect("a cell per column"));
+    let old_bytes = [WRITTEN & 0xff, (WRITTEN >> 8) & 0xff];
+    row.mem.value = word_limbs(FORGED);
+    row.half = M31::from(FORGED & 0xffff);
+    row.bytes = [M31::from(FORGED & 0xff), M31::from((FORGED >> 8) & 0xff)];
+    row.byte = row.bytes[0];
+    row.result = word_limbs(FORGED);
+    let mut fresh: Vec<Vec<M31>> = vec![Vec::new(); load.len()];
+    row.write(&mut fresh.iter_mut());
+    for (column, cell) in load.iter_mut().zip(fresh) {
+        column[0] = cell[0];
+    }
+    // The byte range checks move with the bytes.
+    let bytes8 = &mut witness.columns[index(ComponentKind::Range(8))][0];
+    for (old, new) in old_bytes.iter().zip([FORGED & 0xff, (FORGED >> 8) & 0xff]) {
+        bytes8[*old as usize] -= M31::from(1);
+        bytes8[new as usize] += M31::from(1);
+    }
+    // The RAM word and the scratch register end holding FORGED.
+    let boundary = &mut witness.columns[index(ComponentKind::Boundary)];
+    let rows = boundary[0].len();
+    for r in 0..rows {
+        let mut cells = boundary.iter().map(|column| column[r]);
+        let mut row = BoundaryCols::read(&mut || cells.next().expect("a cell per column"));
+        let addr = row.addr[0].0 + (row.addr[1].0 << 16);
+        if row.enabled == M31::from(1) && (addr == DATA || addr == SCRATCH_REGISTER) {
+            row.final_value = word_limbs(FORGED);
+            let mut fresh: Vec<Vec<M31>> = vec![Vec::new(); boundary.len()];
+            row.write(&mut fresh.iter_mut());
+            for (column, cell) in boundary.iter_mut().zip(fresh) {
+                column[r] = cell[0];
+            }
+        }
+    }
+
+    let failures = super::debug::failing_constraints(&tables, &witness);
+    assert!(failures.is_empty(), "the forgery satisfies every constraint: {failures:?}");
+    let (_, _, key) = super::program_key(&program);
+    let proof = prove_witness(&program, &tables, witness, &CONFIG, crate::class::SizeClass::C16)
+        .expect("the constraints hold, so Stwo proves");
+    assert!(matches!(
+        verify(&proof, &key, &[], &CONFIG),
+        Err(crate::verifier::VerifyError::LogupSumMismatch)
+    ));
+}
