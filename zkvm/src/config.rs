@@ -55,3 +55,20 @@ impl Default for StarkConfig {
         Self::secure()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::StarkConfig;
+
+    #[test]
+    fn the_secure_config_has_100_bits_and_shares_the_blowup_with_the_test_config() {
+        assert!(StarkConfig::secure().security_bits() >= 100);
+        assert!(StarkConfig::insecure_for_tests().security_bits() < 100);
+        // The preprocessed commitment (and so the program key) depends on the blowup: every
+        // Blake2s configuration must use the same one for one key to cover them all.
+        assert_eq!(
+            StarkConfig::secure().log_blowup_factor,
+            StarkConfig::insecure_for_tests().log_blowup_factor
+        );
+    }
+}
