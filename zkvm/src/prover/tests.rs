@@ -127,7 +127,6 @@ fn assert_mutations_rejected(
 
 #[test]
 fn corrupting_any_cell_of_the_add_sub_ecall_halt_trace_is_rejected() {
-    use nzero_abi::layout::PROGRAM_START;
     use nzero_abi::syscall;
 
     use crate::isa::asm::li;
@@ -140,15 +139,7 @@ fn corrupting_any_cell_of_the_add_sub_ecall_halt_trace_is_rejected() {
     code.push(Instruction::Alu { op: AluOp::Sub, rd: 8, rs1: 5, rs2: 6 }.encode());
     code.extend(li(17, syscall::READ_INPUT_WORD));
     code.push(0x73);
-    for (reg, value) in [(10, 0), (11, 0x0010_0000), (17, syscall::HALT)] {
-        code.extend(li(reg, value));
-    }
-    code.push(0x73);
-    let mut program = Program::from_code(PROGRAM_START, code);
-    use sha2::Digest;
-    for (i, chunk) in sha2::Sha256::digest(b"").chunks(4).enumerate() {
-        program.image.insert(0x0010_0000 + 4 * i as u32, u32::from_le_bytes(chunk.try_into().unwrap()));
-    }
+    let program = halting_program(code);
     assert_every_mutation_rejected(&program, &[9, 9, 9, 9], 8, 7);
 }
 
@@ -218,9 +209,6 @@ fn every_constraint_fits_the_degree_bound() {
 
 #[test]
 fn corrupting_any_column_of_the_compare_and_branch_traces_is_rejected() {
-    use nzero_abi::layout::PROGRAM_START;
-    use nzero_abi::syscall;
-
     use crate::isa::asm::li;
     use crate::isa::{AluOp, BranchOp, Instruction};
 
@@ -258,15 +246,7 @@ fn corrupting_any_column_of_the_compare_and_branch_traces_is_rejected() {
     code.extend(li(9, 2));
     code.push(addi(9, 9, -1));
     code.push(Instruction::Branch { op: BranchOp::Bne, rs1: 9, rs2: 0, imm: (-4i32) as u32 }.encode());
-    for (reg, value) in [(10, 0), (11, 0x0010_0000), (17, syscall::HALT)] {
-        code.extend(li(reg, value));
-    }
-    code.push(0x73);
-    let mut program = Program::from_code(PROGRAM_START, code);
-    use sha2::Digest;
-    for (i, chunk) in sha2::Sha256::digest(b"").chunks(4).enumerate() {
-        program.image.insert(0x0010_0000 + 4 * i as u32, u32::from_le_bytes(chunk.try_into().unwrap()));
-    }
+    let program = halting_program(code);
     assert_every_column_mutation_rejected(
         &program,
         &[],
