@@ -1,29 +1,19 @@
 //! Nexus Zero's STARK-to-SNARK wrapper.
 //!
-//! So far:
-//! - Poseidon2 over the BN254 scalar field (width 3, the reference instance), natively and as an R1CS
-//!   gadget computing the same function, with the 2-to-1 compression and sponge built on it;
-//! - a Poseidon2 Merkle channel for Stwo ([`Poseidon2MerkleChannel`]): the Fiat-Shamir transcript and the
-//!   Merkle hash of the EVM proof mode, with the R1CS twins of its transcript and of its leaf and node
-//!   hashes. With the `prover`
-//!   feature, Stwo's `SimdBackend` and `CpuBackend` prove with it.
+//! So far: the R1CS twins of `nzero-poseidon2` — the Poseidon2-BN254 permutation, its compression and
+//! sponge, and the Poseidon2 channel's transcript and Merkle leaf and node hashes — from which the
+//! verifier circuit for Stwo proofs is built.
 
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
 
 mod channel;
+pub mod circuit;
 mod poseidon2;
 
 pub use channel::{
-    HashDecodeError, M31S_PER_BLOCK, M31S_PER_FR, Poseidon2Channel, Poseidon2ChannelVar, Poseidon2Hash,
-    Poseidon2MerkleChannel, Poseidon2MerkleHasher, SecureFieldVar, U32S_PER_FR, domain, hash_leaf,
-    hash_leaf_var, hash_node, hash_node_var, pack_m31s, pack_m31s_var, pack_u32s, pack_u32s_var,
-};
-
-pub use poseidon2::constraints::{
-    FrVar, PERMUTATION_CONSTRAINTS, Poseidon2SpongeVar, compress_var, hash_var, permute_var,
+    Poseidon2ChannelVar, SecureFieldVar, hash_leaf_var, hash_node_var, pack_m31s_var, pack_u32s_var,
 };
 pub use poseidon2::{
-    FULL_BLOCK_FLAG, FULL_ROUNDS, PARTIAL_ROUNDS, Poseidon2Sponge, RATE, SBOXES_PER_PERMUTATION, WIDTH,
-    compress, hash, permute,
+    FrVar, PERMUTATION_CONSTRAINTS, Poseidon2SpongeVar, compress_var, hash_var, permute_var,
 };

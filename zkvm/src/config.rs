@@ -4,6 +4,8 @@ use serde::{Deserialize, Serialize};
 use stwo::core::fri::FriConfig;
 use stwo::core::pcs::PcsConfig;
 
+use crate::hash::HashKind;
+
 /// The STARK parameters of a proof. They are mixed into the transcript before anything else, and
 /// the verifier only accepts the configuration it expects.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -19,15 +21,37 @@ pub struct StarkConfig {
 }
 
 impl StarkConfig {
-    /// The default: 100 conjectured bits of security (`20 + 1 × 80`). Blowup 2 keeps proving
-    /// fastest; the query count makes up the security.
+    /// The default for native (Blake2s) proofs: 100 conjectured bits of security (`20 + 1 × 80`).
+    /// Blowup 2 keeps proving fastest; the query count makes up the security.
     pub const fn secure() -> Self {
-        Self { pow_bits: 20, log_blowup_factor: 1, n_queries: 80, log_last_layer_degree_bound: 0 }
+        Self::with_blowup(HashKind::Blake2s, 20, 80)
     }
 
-    /// **Insecure** (12 bits): for tests only, where proving speed matters and soundness does not.
+    /// **Insecure** (12 bits) native configuration: for tests only, where proving speed matters and
+    /// soundness does not.
     pub const fn insecure_for_tests() -> Self {
-        Self { pow_bits: 8, log_blowup_factor: 1, n_queries: 4, log_last_layer_degree_bound: 0 }
+        Self::with_blowup(HashKind::Blake2s, 8, 4)
+    }
+
+    /// The configuration of EVM-bound (Poseidon2) proofs: 101 conjectured bits (`20 + 3 × 27`). A higher
+    /// blowup buys the security with fewer queries, each of which the verifier circuit pays for.
+    pub const fn evm() -> Self {
+        Self::with_blowup(HashKind::Poseidon2, 20, 27)
+    }
+
+    /// **Insecure** (14 bits) EVM-mode configuration: for tests of the wrapper only.
+    pub const fn evm_insecure_for_tests() -> Self {
+        Self::with_blowup(HashKind::Poseidon2, 8, 2)
+    }
+
+    /// A configuration at the blowup the program key of `kind` is made at.
+    const fn with_blowup(kind: HashKind, pow_bits: u32, n_queries: u32) -> Self {
+        Self {
+            pow_bits,
+            log_blowup_factor: kind.log_blowup_factor(),
+            n_queries,
+            log_last_layer_degree_bound: 0,
+        }
     }
 
     /// Conjectured security: `pow_bits + log_blowup_factor × n_queries`.
@@ -59,16 +83,20 @@ impl Default for StarkConfig {
 #[cfg(test)]
 mod tests {
     use super::StarkConfig;
+    use crate::hash::HashKind;
 
     #[test]
-    fn the_secure_config_has_100_bits_and_shares_the_blowup_with_the_test_config() {
-        assert!(StarkConfig::secure().security_bits() >= 100);
-        assert!(StarkConfig::insecure_for_tests().security_bits() < 100);
+    fn secure_configs_have_100_bits_and_share_the_blowup_with_their_test_configs() {
         // The preprocessed commitment (and so the program key) depends on the blowup: every
-        // Blake2s configuration must use the same one for one key to cover them all.
-        assert_eq!(
-            StarkConfig::secure().log_blowup_factor,
-            StarkConfig::insecure_for_tests().log_blowup_factor
-        );
+        // configuration of one hash must use the same one for one key to cover them all.
+        for (kind, secure, test) in [
+            (HashKind::Blake2s, StarkConfig::secure(), StarkConfig::insecure_for_tests()),
+            (HashKind::Poseidon2, StarkConfig::evm(), StarkConfig::evm_insecure_for_tests()),
+        ] {
+            assert!(secure.security_bits() >= 100);
+            assert!(test.security_bits() < 100);
+            assert_eq!(secure.log_blowup_factor, kind.log_blowup_factor());
+            assert_eq!(test.log_blowup_factor, kind.log_blowup_factor());
+        }
     }
 }

@@ -18,6 +18,7 @@ mod config;
 mod elf;
 mod executor;
 mod guest;
+mod hash;
 mod input;
 pub mod isa;
 mod memory;
@@ -34,12 +35,15 @@ pub use config::StarkConfig;
 pub use elf::{ElfError, MAX_CODE_BYTES};
 pub use executor::{ExecConfig, ExecError, Execution, MAX_OUTPUT, Vm, execute, trace};
 pub use guest::{BuildError, BuildOptions, GUEST_TARGET, build_guest, linker_script};
+pub use hash::{HashKind, ProofHash};
 pub use input::{EncodeError, Input};
 pub use memory::Memory;
 pub use nzero_abi as abi;
 pub use program::Program;
-pub use proof::{FORMAT_VERSION, ProgramKey, ProgramRoots, ProgramShape, Proof, ProofFileError};
+pub use proof::{
+    FORMAT_VERSION, ProgramKey, ProgramRoots, ProgramShape, Proof, ProofFileError, proof_hash_kind,
+};
 #[cfg(feature = "prover")]
-pub use prover::{ProveError, WitnessError, program_key, prove};
+pub use prover::{ProveError, WitnessError, program_key, prove, prove_with};
 pub use record::{ExecutionRecord, Step, Tracer};
 pub use verifier::{MAX_LOG_SIZE, VerifyError, verify};

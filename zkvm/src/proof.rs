@@ -4,11 +4,12 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use stwo::core::fields::qm31::SecureField;
 use stwo::core::proof::StarkProof;
-use stwo::core::vcs_lifted::blake2_merkle::Blake2sMerkleHasher;
+use stwo::core::vcs_lifted::blake2_merkle::Blake2sMerkleChannel;
 
 use crate::air::{Claim, Statement};
 use crate::class::SizeClass;
 use crate::config::StarkConfig;
+use crate::hash::{HashKind, ProofHash};
 
 /// The public facts about a program a proof needs besides its preprocessed commitment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -21,15 +22,29 @@ pub struct ProgramShape {
     pub image_log_size: u32,
 }
 
-/// The program's preprocessed-trace commitments, one per Merkle hash the toolchain proves with.
+/// The program's preprocessed-trace commitments, one per Merkle hash the toolchain proves with, each
+/// at the blowup of that hash's configurations ([`HashKind::log_blowup_factor`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProgramRoots {
     /// The Blake2s Merkle root (native proofs).
     pub blake2s: [u8; 32],
+    /// The Poseidon2-BN254 Merkle root (EVM proofs), as a big-endian field element.
+    pub poseidon2: [u8; 32],
+}
+
+impl ProgramRoots {
+    /// The root of proofs of `kind`.
+    pub const fn of(&self, kind: HashKind) -> &[u8; 32] {
+        match kind {
+            HashKind::Blake2s => &self.blake2s,
+            HashKind::Poseidon2 => &self.poseidon2,
+        }
+    }
 }
 
 /// The program verifying key: `sha256(tag ‖ shape ‖ roots)`. It depends only on the program (its code
-/// and initial data, through the preprocessed trace), never on the input or the execution.
+/// and initial data, through the preprocessed trace), never on the input or the execution, and is the
+/// same for both proof modes: it covers the roots of both.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ProgramKey(pub [u8; 32]);
 
@@ -44,6 +59,7 @@ impl ProgramKey {
             hasher.update(v.to_le_bytes());
         }
         hasher.update(roots.blake2s);
+        hasher.update(roots.poseidon2);
         Self(hasher.finalize().into())
     }
 
@@ -57,9 +73,11 @@ fn hex_string(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// A proof that a program, run on some private input, halted with a statement.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct Proof {
+/// A proof that a program, run on some private input, halted with a statement, made with the Merkle
+/// channel `H` (Blake2s by default).
+#[derive(Serialize, Deserialize)]
+#[serde(bound = "")]
+pub struct Proof<H: ProofHash = Blake2sMerkleChannel> {
     /// The STARK parameters.
     pub config: StarkConfig,
     /// The program's shape.
@@ -78,10 +96,41 @@ pub struct Proof {
     /// Each component's logUp sum, in component order.
     pub claimed_sums: Vec<SecureField>,
     /// The Stwo proof.
-    pub stark_proof: StarkProof<Blake2sMerkleHasher>,
+    pub stark_proof: StarkProof<H::H>,
 }
 
-impl Proof {
+// By hand: derives would demand `H: Clone + Debug` of the channel marker type, not of its hash.
+impl<H: ProofHash> Clone for Proof<H> {
+    fn clone(&self) -> Self {
+        Self {
+            config: self.config,
+            shape: self.shape,
+            roots: self.roots,
+            statement: self.statement,
+            public_values: self.public_values.clone(),
+            class: self.class,
+            claim: self.claim.clone(),
+            claimed_sums: self.claimed_sums.clone(),
+            stark_proof: self.stark_proof.clone(),
+        }
+    }
+}
+
+impl<H: ProofHash> std::fmt::Debug for Proof<H> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Proof")
+            .field("hash", &H::KIND)
+            .field("config", &self.config)
+            .field("shape", &self.shape)
+            .field("roots", &self.roots)
+            .field("statement", &self.statement)
+            .field("class", &self.class)
+            .field("claim", &self.claim)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<H: ProofHash> Proof<H> {
     /// The key of the program this proof claims to be about.
     pub fn program_key(&self) -> ProgramKey {
         ProgramKey::from_parts(&self.shape, &self.roots)
@@ -103,6 +152,14 @@ pub enum ProofFileError {
     /// A Merkle hash this build does not verify.
     #[error("unknown proof hash kind {0}")]
     UnknownHash(u8),
+    /// A proof of another hash kind than the reader expects.
+    #[error("a {found:?} proof where a {expected:?} proof is expected")]
+    WrongHash {
+        /// The reader's kind.
+        expected: HashKind,
+        /// The file's kind.
+        found: HashKind,
+    },
     /// The file ends early.
     #[error("proof file truncated: expected {expected} bytes, found {found}")]
     Truncated {
@@ -123,11 +180,28 @@ pub enum ProofFileError {
 const MAGIC: [u8; 8] = *b"NZPROOF\0";
 /// The current proof file format.
 pub const FORMAT_VERSION: u32 = 1;
-/// Hash kind byte of Blake2s proofs.
-const HASH_BLAKE2S: u8 = 1;
 const HEADER_LEN: usize = 8 + 4 + 1 + 8;
 
-impl Proof {
+/// The hash kind of a proof file, read from its header.
+///
+/// # Errors
+/// [`ProofFileError::BadMagic`], [`ProofFileError::Truncated`], [`ProofFileError::UnsupportedVersion`] or
+/// [`ProofFileError::UnknownHash`] for a header that is not a proof's.
+pub fn proof_hash_kind(bytes: &[u8]) -> Result<HashKind, ProofFileError> {
+    if bytes.len() < MAGIC.len() || bytes[..MAGIC.len()] != MAGIC {
+        return Err(ProofFileError::BadMagic);
+    }
+    if bytes.len() < HEADER_LEN {
+        return Err(ProofFileError::Truncated { expected: HEADER_LEN as u64, found: bytes.len() as u64 });
+    }
+    let version = u32::from_le_bytes(bytes[8..12].try_into().expect("4 bytes"));
+    if version != FORMAT_VERSION {
+        return Err(ProofFileError::UnsupportedVersion { found: version });
+    }
+    HashKind::from_tag(bytes[12]).ok_or(ProofFileError::UnknownHash(bytes[12]))
+}
+
+impl<H: ProofHash> Proof<H> {
     /// The proof file: `magic ‖ version (u32 LE) ‖ hash kind (u8) ‖ body length (u64 LE) ‖ body`,
     /// the body being the postcard encoding of the proof (see `docs/PROOF_FORMAT.md`).
     pub fn to_bytes(&self) -> Vec<u8> {
@@ -135,7 +209,7 @@ impl Proof {
         let mut out = Vec::with_capacity(HEADER_LEN + body.len());
         out.extend_from_slice(&MAGIC);
         out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
-        out.push(HASH_BLAKE2S);
+        out.push(H::KIND.tag());
         out.extend_from_slice(&(body.len() as u64).to_le_bytes());
         out.extend_from_slice(&body);
         out
@@ -147,25 +221,15 @@ impl Proof {
     /// A [`ProofFileError`] for a wrong magic, version or hash kind, truncation, trailing bytes or
     /// a body that does not decode.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, ProofFileError> {
-        let truncated = |expected: u64| ProofFileError::Truncated { expected, found: bytes.len() as u64 };
-        if bytes.len() < MAGIC.len() || bytes[..MAGIC.len()] != MAGIC {
-            return Err(ProofFileError::BadMagic);
-        }
-        if bytes.len() < HEADER_LEN {
-            return Err(truncated(HEADER_LEN as u64));
-        }
-        let version = u32::from_le_bytes(bytes[8..12].try_into().expect("4 bytes"));
-        if version != FORMAT_VERSION {
-            return Err(ProofFileError::UnsupportedVersion { found: version });
-        }
-        if bytes[12] != HASH_BLAKE2S {
-            return Err(ProofFileError::UnknownHash(bytes[12]));
+        let kind = proof_hash_kind(bytes)?;
+        if kind != H::KIND {
+            return Err(ProofFileError::WrongHash { expected: H::KIND, found: kind });
         }
         let body_len = u64::from_le_bytes(bytes[13..21].try_into().expect("8 bytes"));
         let expected = (HEADER_LEN as u64).saturating_add(body_len);
         let found = bytes.len() as u64;
         if found < expected {
-            return Err(truncated(expected));
+            return Err(ProofFileError::Truncated { expected, found });
         }
         if found > expected {
             return Err(ProofFileError::TrailingBytes(found - expected));

@@ -4,16 +4,16 @@ use itertools::Itertools;
 use num_traits::Zero;
 use sha2::{Digest, Sha256};
 use stwo::core::air::{Component, Components};
-use stwo::core::channel::{Blake2sChannel, Channel};
+use stwo::core::channel::Channel;
 use stwo::core::circle::CirclePoint;
 use stwo::core::fields::qm31::{SECURE_EXTENSION_DEGREE, SecureField};
 use stwo::core::pcs::CommitmentSchemeVerifier;
-use stwo::core::vcs_lifted::blake2_merkle::Blake2sMerkleChannel;
 
 use crate::air::tables::{BITWISE_LOG_SIZE, MIN_LOG_SIZE, SHIFT_LOG_SIZE, column_id, preprocessed_layout};
 use crate::air::{Claim, ComponentKind, Relations, Statement, build_components, public_logup_sum};
 use crate::class::SizeClass;
 use crate::config::StarkConfig;
+use crate::hash::ProofHash;
 use crate::proof::{ProgramKey, ProgramRoots, ProgramShape, Proof};
 
 /// The largest log size of the memory boundary (every touched cell, and the image).
@@ -76,6 +76,7 @@ pub(crate) fn mix_public(
         bytes.chunks_exact(4).map(|w| u32::from_le_bytes([w[0], w[1], w[2], w[3]])).collect_vec()
     };
     channel.mix_u32s(&words(&roots.blake2s));
+    channel.mix_u32s(&words(&roots.poseidon2));
     channel.mix_u32s(&words(&statement.public_values_digest));
 }
 
@@ -147,8 +148,8 @@ fn check_sampled_values(
 ///
 /// # Errors
 /// A [`VerifyError`] naming the first check that failed.
-pub fn verify(
-    proof: &Proof,
+pub fn verify<H: ProofHash>(
+    proof: &Proof<H>,
     key: &ProgramKey,
     public_values: &[u8],
     config: &StarkConfig,
@@ -180,12 +181,12 @@ pub fn verify(
     if stark.0.commitments.len() != 4 {
         return Err(VerifyError::Malformed(format!("{} commitments, expected 4", stark.0.commitments.len())));
     }
-    if stark.0.commitments[0].0 != proof.roots.blake2s {
+    if H::root_bytes(&stark.0.commitments[0]) != *proof.roots.of(H::KIND) {
         return Err(VerifyError::PreprocessedMismatch);
     }
 
-    let channel = &mut Blake2sChannel::default();
-    let mut scheme = CommitmentSchemeVerifier::<Blake2sMerkleChannel>::new(config.pcs());
+    let channel = &mut H::C::default();
+    let mut scheme = CommitmentSchemeVerifier::<H>::new(config.pcs());
     let (preprocessed_ids, preprocessed_sizes): (Vec<_>, Vec<_>) =
         preprocessed_layout(&proof.shape).into_iter().unzip();
     let [_, main_sizes, interaction_sizes] = proof.claim.column_log_sizes();

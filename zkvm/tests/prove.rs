@@ -104,23 +104,29 @@ fn proof_files_round_trip_and_reject_damage() {
     let (_, proof) = prove(&program, b"", &CONFIG, &ExecConfig::default()).unwrap();
     let (_, _, key) = program_key(&program);
     let bytes = proof.to_bytes();
-    let decoded = Proof::from_bytes(&bytes).expect("round trip");
+    let decoded: Proof = Proof::from_bytes(&bytes).expect("round trip");
     verify(&decoded, &key, b"", &CONFIG).expect("the decoded proof verifies");
 
     use nzero_zkvm::ProofFileError as E;
-    assert!(matches!(Proof::from_bytes(&bytes[..bytes.len() - 1]), Err(E::Truncated { .. })));
-    assert!(matches!(Proof::from_bytes(&bytes[..5]), Err(E::BadMagic)));
+    type Native = Proof;
+    assert!(matches!(Native::from_bytes(&bytes[..bytes.len() - 1]), Err(E::Truncated { .. })));
+    assert!(matches!(Native::from_bytes(&bytes[..5]), Err(E::BadMagic)));
     let mut version = bytes.clone();
     version[8] = 9;
-    assert!(matches!(Proof::from_bytes(&version), Err(E::UnsupportedVersion { found: 9 })));
+    assert!(matches!(Native::from_bytes(&version), Err(E::UnsupportedVersion { found: 9 })));
     let mut longer = bytes.clone();
     longer.push(0);
-    assert!(matches!(Proof::from_bytes(&longer), Err(E::TrailingBytes(1))));
+    assert!(matches!(Native::from_bytes(&longer), Err(E::TrailingBytes(1))));
+    let mut other_hash = bytes.clone();
+    other_hash[12] = nzero_zkvm::HashKind::Poseidon2.tag();
+    assert!(matches!(Native::from_bytes(&other_hash), Err(E::WrongHash { .. })));
+    other_hash[12] = 0xee;
+    assert!(matches!(Native::from_bytes(&other_hash), Err(E::UnknownHash(0xee))));
     // Flipping any byte of the body is a decoding error or a proof that does not verify.
     for i in (21..bytes.len()).step_by(97) {
         let mut flipped = bytes.clone();
         flipped[i] ^= 0x10;
-        if let Ok(proof) = Proof::from_bytes(&flipped) {
+        if let Ok(proof) = Native::from_bytes(&flipped) {
             assert!(verify(&proof, &key, b"", &CONFIG).is_err(), "flipped byte {i} still verifies");
         }
     }

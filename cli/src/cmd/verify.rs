@@ -67,7 +67,7 @@ struct Report {
 
 pub(crate) fn run(args: &Args, json: bool) -> anyhow::Result<ExitCode> {
     let bytes = std::fs::read(&args.proof).with_context(|| format!("reading {}", args.proof.display()))?;
-    let proof =
+    let proof: Proof =
         Proof::from_bytes(&bytes).with_context(|| format!("reading the proof {}", args.proof.display()))?;
     let key = args.program.key()?;
     let public_values = match &args.public_values_hex {

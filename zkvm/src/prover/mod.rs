@@ -6,14 +6,18 @@ mod interaction;
 pub(crate) mod witness;
 
 use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
 
 use itertools::Itertools;
-use stwo::core::channel::{Blake2sChannel, Channel};
+use nzero_poseidon2::Poseidon2MerkleChannel;
+use sha2::{Digest, Sha256};
+use stwo::core::channel::Channel;
 use stwo::core::fields::m31::BaseField;
 use stwo::core::fields::qm31::SecureField;
 use stwo::core::poly::circle::CanonicCoset;
 use stwo::core::utils::{bit_reverse_index, coset_index_to_circle_domain_index};
 use stwo::core::vcs_lifted::blake2_merkle::Blake2sMerkleChannel;
+use stwo::prover::backend::BackendForChannel;
 use stwo::prover::backend::simd::SimdBackend;
 use stwo::prover::backend::simd::column::BaseColumn;
 use stwo::prover::poly::BitReversedOrder;
@@ -28,6 +32,7 @@ use crate::air::{ComponentKind, PreprocessedTables, Relations, build_components,
 use crate::class::{ExecutionTooLong, SizeClass};
 use crate::config::StarkConfig;
 use crate::executor::{ExecConfig, ExecError, Execution, trace};
+use crate::hash::{HashKind, ProofHash};
 use crate::program::Program;
 use crate::proof::{ProgramKey, ProgramRoots, ProgramShape, Proof};
 
@@ -49,6 +54,16 @@ pub enum ProveError {
     /// Stwo's prover failed.
     #[error("the STARK prover failed: {0}")]
     Stark(#[from] ProvingError),
+    /// The configuration's blowup is not the one the program key of this hash is made at.
+    #[error("a {kind:?} proof needs log blowup {expected}, the configuration has {found}")]
+    BlowupMismatch {
+        /// The proof's hash.
+        kind: crate::hash::HashKind,
+        /// The key's blowup.
+        expected: u32,
+        /// The configuration's.
+        found: u32,
+    },
 }
 
 /// A column from values in natural row order.
@@ -78,29 +93,122 @@ fn twiddles_for(
 /// The program's shape, commitments and key: what a verifier needs to know about a program.
 pub fn program_key(program: &Program) -> (ProgramShape, ProgramRoots, ProgramKey) {
     let tables = PreprocessedTables::new(program);
-    let shape = ProgramShape {
-        entry: program.entry,
-        program_log_size: tables.program_log_size(),
-        image_log_size: tables.image_log_size(),
-    };
-    let (_, columns) = preprocessed_trace(&tables);
-    let config = StarkConfig::secure();
-    let max_log = columns.iter().map(|c| c.domain.log_size()).max().unwrap_or(1);
-    let twiddles = twiddles_for(max_log, &config);
-    let mut scheme =
-        CommitmentSchemeProver::<SimdBackend, Blake2sMerkleChannel>::new(config.pcs(), &twiddles);
-    let mut builder = scheme.tree_builder();
-    builder.extend_evals(columns);
-    builder.commit(&mut Blake2sChannel::default());
-    let roots = ProgramRoots { blake2s: root_bytes(&scheme.roots()[0]) };
+    let shape = program_shape(program, &tables);
+    let roots = program_roots(&tables);
     (shape, roots, ProgramKey::from_parts(&shape, &roots))
 }
 
-fn root_bytes(root: &stwo::core::vcs::blake2_hash::Blake2sHash) -> [u8; 32] {
-    root.0
+fn program_shape(program: &Program, tables: &PreprocessedTables) -> ProgramShape {
+    ProgramShape {
+        entry: program.entry,
+        program_log_size: tables.program_log_size(),
+        image_log_size: tables.image_log_size(),
+    }
 }
 
-/// Runs `program` on `input` and proves the execution.
+/// The preprocessed commitments of both hashes. The Poseidon2 one costs seconds (the fixed 2^16-row
+/// tables dominate it) and every proof, native ones included, carries both; so they are remembered per
+/// preprocessed trace: for the life of the process, and across processes in [`roots_cache`].
+fn program_roots(tables: &PreprocessedTables) -> ProgramRoots {
+    static ROOTS: OnceLock<Mutex<HashMap<[u8; 32], ProgramRoots>>> = OnceLock::new();
+    let (_, columns) = preprocessed_trace(tables);
+    let digest = preprocessed_digest(&columns);
+    let memory = ROOTS.get_or_init(Default::default);
+    if let Some(roots) = memory.lock().unwrap_or_else(|e| e.into_inner()).get(&digest) {
+        return *roots;
+    }
+    let roots = roots_cache::load(&digest).unwrap_or_else(|| {
+        let roots = info_span!("program roots").in_scope(|| ProgramRoots {
+            blake2s: preprocessed_root::<Blake2sMerkleChannel>(&columns),
+            poseidon2: preprocessed_root::<Poseidon2MerkleChannel>(&columns),
+        });
+        roots_cache::store(&digest, &roots);
+        roots
+    });
+    memory.lock().unwrap_or_else(|e| e.into_inner()).insert(digest, roots);
+    roots
+}
+
+/// What the preprocessed roots depend on: the columns, and the blowups they are committed at.
+fn preprocessed_digest(columns: &[TraceColumn]) -> [u8; 32] {
+    let mut hasher = Sha256::new();
+    hasher.update(b"nexus-zero/preprocessed-roots/v1");
+    for kind in [HashKind::Blake2s, HashKind::Poseidon2] {
+        hasher.update(kind.log_blowup_factor().to_le_bytes());
+    }
+    for column in columns {
+        let values = column.values.as_slice();
+        hasher.update((values.len() as u64).to_le_bytes());
+        values.iter().for_each(|v| hasher.update(v.0.to_le_bytes()));
+    }
+    hasher.finalize().into()
+}
+
+/// An on-disk cache of program roots, in `$NZERO_CACHE_DIR` (default: the user's cache directory,
+/// `nexus-zero/program-roots`). Only an optimization: unreadable entries are recomputed and write
+/// failures ignored; entries are written whole (temporary file, then rename).
+mod roots_cache {
+    use std::path::PathBuf;
+
+    use crate::proof::ProgramRoots;
+
+    fn dir() -> Option<PathBuf> {
+        let base = std::env::var_os("NZERO_CACHE_DIR").map(PathBuf::from).or_else(|| {
+            std::env::var_os("XDG_CACHE_HOME")
+                .map(PathBuf::from)
+                .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache")))
+                .map(|cache| cache.join("nexus-zero"))
+        })?;
+        Some(base.join("program-roots"))
+    }
+
+    fn path(digest: &[u8; 32]) -> Option<PathBuf> {
+        let name: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        Some(dir()?.join(name))
+    }
+
+    pub(super) fn load(digest: &[u8; 32]) -> Option<ProgramRoots> {
+        let bytes = std::fs::read(path(digest)?).ok()?;
+        let (blake2s, poseidon2) = bytes.split_at_checked(32)?;
+        Some(ProgramRoots { blake2s: blake2s.try_into().ok()?, poseidon2: poseidon2.try_into().ok()? })
+    }
+
+    pub(super) fn store(digest: &[u8; 32], roots: &ProgramRoots) {
+        let (Some(dir), Some(path)) = (dir(), path(digest)) else { return };
+        let temporary = dir.join(format!(".{}.{}", std::process::id(), next_suffix()));
+        let written = std::fs::create_dir_all(&dir)
+            .and_then(|()| std::fs::write(&temporary, [roots.blake2s, roots.poseidon2].concat()))
+            .and_then(|()| std::fs::rename(&temporary, &path));
+        if written.is_err() {
+            let _ = std::fs::remove_file(&temporary);
+        }
+    }
+
+    /// Distinguishes the temporary files of threads of one process.
+    fn next_suffix() -> u64 {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    }
+}
+
+/// The root of the preprocessed trace committed with `H` at its key blowup.
+fn preprocessed_root<H: ProofHash>(columns: &[TraceColumn]) -> [u8; 32]
+where
+    SimdBackend: BackendForChannel<H>,
+{
+    let config =
+        StarkConfig { log_blowup_factor: H::KIND.log_blowup_factor(), ..StarkConfig::insecure_for_tests() };
+    let max_log = columns.iter().map(|c| c.domain.log_size()).max().unwrap_or(1);
+    let twiddles = twiddles_for(max_log, &config);
+    let mut scheme = CommitmentSchemeProver::<SimdBackend, H>::new(config.pcs(), &twiddles);
+    let mut builder = scheme.tree_builder();
+    builder.extend_evals(columns.to_vec());
+    builder.commit(&mut H::C::default());
+    H::root_bytes(&scheme.roots()[0])
+}
+
+/// Runs `program` on `input` and proves the execution natively (Blake2s).
 ///
 /// # Errors
 /// [`ProveError`] when the execution fails, uses an instruction that cannot be proven yet, or the
@@ -111,6 +219,27 @@ pub fn prove(
     config: &StarkConfig,
     exec: &ExecConfig,
 ) -> Result<(Execution, Proof), ProveError> {
+    prove_with::<Blake2sMerkleChannel>(program, input, config, exec)
+}
+
+/// Runs `program` on `input` and proves the execution with the Merkle channel `H`.
+///
+/// # Errors
+/// [`ProveError`] when the execution fails, uses an instruction that cannot be proven yet, the
+/// configuration's blowup is not `H`'s, or the prover fails.
+pub fn prove_with<H: ProofHash>(
+    program: &Program,
+    input: &[u8],
+    config: &StarkConfig,
+    exec: &ExecConfig,
+) -> Result<(Execution, Proof<H>), ProveError>
+where
+    SimdBackend: BackendForChannel<H>,
+{
+    let expected = H::KIND.log_blowup_factor();
+    if config.log_blowup_factor != expected {
+        return Err(ProveError::BlowupMismatch { kind: H::KIND, expected, found: config.log_blowup_factor });
+    }
     let (execution, record) = info_span!("execute").in_scope(|| trace(program, input, exec))?;
     info!(cycles = execution.cycles, "executed");
     let tables = PreprocessedTables::new(program);
@@ -125,18 +254,18 @@ pub fn prove(
 }
 
 /// Proves a witness (which tests may have tampered with).
-pub(crate) fn prove_witness(
+pub(crate) fn prove_witness<H: ProofHash>(
     program: &Program,
     tables: &PreprocessedTables,
     witness: witness::Witness,
     config: &StarkConfig,
     class: SizeClass,
-) -> Result<Proof, ProveError> {
-    let shape = ProgramShape {
-        entry: program.entry,
-        program_log_size: tables.program_log_size(),
-        image_log_size: tables.image_log_size(),
-    };
+) -> Result<Proof<H>, ProveError>
+where
+    SimdBackend: BackendForChannel<H>,
+{
+    let shape = program_shape(program, tables);
+    let roots = program_roots(tables);
     let claim = crate::air::Claim { log_sizes: witness.log_sizes.clone() };
     let (ids, preprocessed) = preprocessed_trace(tables);
     let main: Vec<Vec<TraceColumn>> = info_span!("main trace").in_scope(|| {
@@ -151,14 +280,13 @@ pub(crate) fn prove_witness(
         .max()
         .unwrap_or(1);
     let twiddles = twiddles_for(max_log.max(16), config);
-    let channel = &mut Blake2sChannel::default();
-    let mut scheme =
-        CommitmentSchemeProver::<SimdBackend, Blake2sMerkleChannel>::new(config.pcs(), &twiddles);
+    let channel = &mut H::C::default();
+    let mut scheme = CommitmentSchemeProver::<SimdBackend, H>::new(config.pcs(), &twiddles);
     // No challenge is drawn before `mix_public`, which absorbs the configuration and statement.
     let mut builder = scheme.tree_builder();
     builder.extend_evals(preprocessed.clone());
     builder.commit(channel);
-    let roots = ProgramRoots { blake2s: root_bytes(&scheme.roots()[0]) };
+    debug_assert_eq!(&H::root_bytes(&scheme.roots()[0]), roots.of(H::KIND));
     crate::verifier::mix_public(channel, config, class, &shape, &roots, &witness.statement);
 
     crate::verifier::mix_claim(channel, &claim);

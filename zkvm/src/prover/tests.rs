@@ -3,6 +3,7 @@
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use stwo::core::fields::m31::M31;
+use stwo::core::vcs_lifted::blake2_merkle::Blake2sMerkleChannel;
 
 use super::witness::{Witness, generate};
 use super::{ProveError, prove_witness};
@@ -31,7 +32,13 @@ pub(crate) fn accepted(
     witness: Witness,
     public_values: &[u8],
 ) -> bool {
-    match prove_witness(program, tables, witness, &CONFIG, crate::class::SizeClass::C16) {
+    match prove_witness::<Blake2sMerkleChannel>(
+        program,
+        tables,
+        witness,
+        &CONFIG,
+        crate::class::SizeClass::C16,
+    ) {
         Ok(proof) => verify(&proof, key, public_values, &CONFIG).is_ok(),
         Err(ProveError::Stark(_)) => false,
         Err(e) => panic!("unexpected error: {e}"),
@@ -471,8 +478,14 @@ fn a_forged_read_cannot_balance_the_memory_argument() {
     let failures = super::debug::failing_constraints(&tables, &witness);
     assert!(failures.is_empty(), "the forgery satisfies every constraint: {failures:?}");
     let (_, _, key) = super::program_key(&program);
-    let proof = prove_witness(&program, &tables, witness, &CONFIG, crate::class::SizeClass::C16)
-        .expect("the constraints hold, so Stwo proves");
+    let proof = prove_witness::<Blake2sMerkleChannel>(
+        &program,
+        &tables,
+        witness,
+        &CONFIG,
+        crate::class::SizeClass::C16,
+    )
+    .expect("the constraints hold, so Stwo proves");
     assert!(matches!(
         verify(&proof, &key, &[], &CONFIG),
         Err(crate::verifier::VerifyError::LogupSumMismatch)

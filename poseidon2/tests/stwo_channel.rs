@@ -2,7 +2,7 @@
 
 mod support;
 
-use nzero_wrapper::{Poseidon2Hash, Poseidon2MerkleChannel};
+use nzero_poseidon2::{Poseidon2Hash, Poseidon2MerkleChannel};
 use stwo::core::fields::m31::BaseField;
 use stwo::core::fields::qm31::SecureField;
 use stwo::core::fri::FriConfig;
@@ -19,12 +19,12 @@ fn config() -> PcsConfig {
     PcsConfig { pow_bits: 8, fri_config: FriConfig::new(0, 2, 6, 1), lifting_log_size: None }
 }
 
-fn prove() -> stwo::core::proof::StarkProof<nzero_wrapper::Poseidon2MerkleHasher> {
+fn prove() -> stwo::core::proof::StarkProof<nzero_poseidon2::Poseidon2MerkleHasher> {
     prove_squaring_chain::<Poseidon2MerkleChannel>(config(), LOG_N_ROWS, N_COLUMNS).expect("proves")
 }
 
 fn verify(
-    proof: stwo::core::proof::StarkProof<nzero_wrapper::Poseidon2MerkleHasher>,
+    proof: stwo::core::proof::StarkProof<nzero_poseidon2::Poseidon2MerkleHasher>,
 ) -> Result<(), VerificationError> {
     verify_squaring_chain::<Poseidon2MerkleChannel>(config(), LOG_N_ROWS, N_COLUMNS, proof)
 }

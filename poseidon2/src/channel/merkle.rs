@@ -7,7 +7,7 @@ use stwo::core::fields::m31::BaseField;
 use stwo::core::vcs_lifted::merkle_hasher::MerkleHasherLifted;
 
 use super::{M31S_PER_FR, Poseidon2Channel, Poseidon2Hash, domain, pack_m31s};
-use crate::poseidon2::{Poseidon2Sponge, compress};
+use crate::permutation::{Poseidon2Sponge, compress};
 
 /// The Merkle hasher: a leaf is the sponge (domain [`domain::MERKLE_LEAF`]) over its M31 values packed
 /// eight to a field element ([`pack_m31s`]); a node is `compress(MERKLE_NODE, left, right)`.
@@ -39,7 +39,7 @@ impl Default for Poseidon2MerkleHasher {
 impl Poseidon2MerkleHasher {
     /// Continues a leaf from a sponge state at a block boundary (the batched prover path).
     #[cfg(feature = "prover")]
-    pub(crate) fn from_sponge_state(state: [Fr; crate::poseidon2::WIDTH]) -> Self {
+    pub(crate) fn from_sponge_state(state: [Fr; crate::permutation::WIDTH]) -> Self {
         Self { sponge: Poseidon2Sponge::from_state(state), ..Self::default() }
     }
 }
@@ -73,7 +73,7 @@ impl MerkleHasherLifted for Poseidon2MerkleHasher {
 /// The serialized form of a [`Poseidon2MerkleHasher`].
 #[derive(Clone, Serialize, Deserialize)]
 struct HasherState {
-    sponge: [Poseidon2Hash; crate::poseidon2::WIDTH],
+    sponge: [Poseidon2Hash; crate::permutation::WIDTH],
     sponge_pending: Vec<Poseidon2Hash>,
     buffered: Vec<BaseField>,
 }
@@ -81,7 +81,7 @@ struct HasherState {
 /// A serialized hasher state that no hasher can be in.
 #[derive(Debug, thiserror::Error)]
 enum HasherStateError {
-    #[error("{got} field elements pending in the sponge, at most {}", crate::poseidon2::RATE)]
+    #[error("{got} field elements pending in the sponge, at most {}", crate::permutation::RATE)]
     TooManyPending { got: usize },
     #[error("{got} M31 values buffered, fewer than {M31S_PER_FR} expected")]
     TooManyBuffered { got: usize },
@@ -144,7 +144,7 @@ impl MerkleChannel for Poseidon2MerkleChannel {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::poseidon2::hash;
+    use crate::permutation::hash;
 
     fn m31s(n: u32) -> Vec<BaseField> {
         (0..n).map(|i| BaseField::from_u32_unchecked(i * 0x0123_4567 % ((1 << 31) - 1))).collect()

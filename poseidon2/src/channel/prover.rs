@@ -23,7 +23,7 @@ use super::{
     M31S_PER_BLOCK, M31S_PER_FR, Poseidon2Channel, Poseidon2Hash, Poseidon2MerkleChannel,
     Poseidon2MerkleHasher, domain, hash_node, pack_m31s,
 };
-use crate::poseidon2::{WIDTH, absorb_block};
+use crate::permutation::{WIDTH, absorb_block};
 
 impl ColumnOps<Poseidon2Hash> for SimdBackend {
     type Column = Vec<Poseidon2Hash>;

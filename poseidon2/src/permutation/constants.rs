@@ -12,7 +12,7 @@ use ark_ff::MontFp;
 use super::{HALF_FULL_ROUNDS, PARTIAL_ROUNDS, WIDTH};
 
 /// Round constants of the four full rounds before the partial rounds.
-pub(super) const FULL_ROUND_CONSTANTS_BEGIN: [[Fr; WIDTH]; HALF_FULL_ROUNDS] = [
+pub const FULL_ROUND_CONSTANTS_BEGIN: [[Fr; WIDTH]; HALF_FULL_ROUNDS] = [
     [
         MontFp!("0x1d066a255517b7fd8bddd3a93f7804ef7f8fcde48bb4c37a59a09a1a97052816"),
         MontFp!("0x29daefb55f6f2dc6ac3f089cebcc6120b7c6fef31367b68eb7238547d32c1610"),
@@ -36,7 +36,7 @@ pub(super) const FULL_ROUND_CONSTANTS_BEGIN: [[Fr; WIDTH]; HALF_FULL_ROUNDS] = [
 ];
 
 /// Round constants of the partial rounds (added to the first state word only).
-pub(super) const PARTIAL_ROUND_CONSTANTS: [Fr; PARTIAL_ROUNDS] = [
+pub const PARTIAL_ROUND_CONSTANTS: [Fr; PARTIAL_ROUNDS] = [
     MontFp!("0x1a1d063e54b1e764b63e1855bff015b8cedd192f47308731499573f23597d4b5"),
     MontFp!("0x26abc66f3fdf8e68839d10956259063708235dccc1aa3793b91b002c5b257c37"),
     MontFp!("0x0c7c64a9d887385381a578cfed5aed370754427aabca92a70b3c2b12ff4d7be8"),
@@ -96,7 +96,7 @@ pub(super) const PARTIAL_ROUND_CONSTANTS: [Fr; PARTIAL_ROUNDS] = [
 ];
 
 /// Round constants of the four full rounds after the partial rounds.
-pub(super) const FULL_ROUND_CONSTANTS_END: [[Fr; WIDTH]; HALF_FULL_ROUNDS] = [
+pub const FULL_ROUND_CONSTANTS_END: [[Fr; WIDTH]; HALF_FULL_ROUNDS] = [
     [
         MontFp!("0x1acd63c67fbc9ab1626ed93491bda32e5da18ea9d8e4f10178d04aa6f8747ad0"),
         MontFp!("0x19f8a5d670e8ab66c4e3144be58ef6901bf93375e2323ec3ca8c86cd2a28b5a5"),

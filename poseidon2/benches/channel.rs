@@ -1,7 +1,7 @@
 //! Native proving cost of the Poseidon2-BN254 Merkle channel against Stwo's Blake2s channel, on the same
 //! AIR (the squaring chain of `tests/support`: one preprocessed column, a logUp lookup).
 //!
-//! `cargo bench -p nzero-wrapper --bench channel` (environment: `LOG_N_ROWS`, default 16; `N_COLUMNS`,
+//! `cargo bench -p nzero-poseidon2 --bench channel` (environment: `LOG_N_ROWS`, default 16; `N_COLUMNS`,
 //! default 100; `RUNS`, default 3, the median is reported; `PARTS`, a comma-separated subset of
 //! `permutation,merkle,grind,prove`). Each figure is wall time and, in brackets, the CPU time of all
 //! threads: on a shared machine the CPU time is the steadier of the two.
@@ -14,7 +14,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use ark_bn254::Fr;
-use nzero_wrapper::{Poseidon2Channel, Poseidon2MerkleChannel, Poseidon2MerkleHasher, permute};
+use nzero_poseidon2::{Poseidon2Channel, Poseidon2MerkleChannel, Poseidon2MerkleHasher, permute};
 use stwo::core::channel::{Blake2sChannel, Channel, MerkleChannel};
 use stwo::core::fields::m31::BaseField;
 use stwo::core::fri::FriConfig;

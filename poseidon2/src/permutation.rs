@@ -3,7 +3,7 @@
 //! The instance is the reference one of the Poseidon2 paper (HorizenLabs' `poseidon2_instance_bn256.rs`):
 //! S-box `x^5`, 8 full rounds (4 before and 4 after the partial rounds), 56 partial rounds, external matrix
 //! `circ(2, 1, 1)` and internal matrix `[[2,1,1],[1,2,1],[1,1,3]]`. The native code here and the R1CS gadget
-//! in [`constraints`] compute the same function; both are pinned by the reference known-answer vector.
+//! in `nzero-wrapper` compute the same function; both are pinned by the reference known-answer vector.
 //!
 //! Modes built on the permutation (the state is `[rate0, rate1, capacity]`):
 //! - [`compress`]: `P([left, right, domain])[0]`, a fixed-length 2-to-1 compression (Merkle nodes, and the
@@ -17,8 +17,7 @@
 //! Domain tags are `u64`, so a capacity word starting at a tag never equals a tag plus the flag `2^64`.
 //! Every use of the permutation in this crate has its own tag.
 
-mod constants;
-pub(crate) mod constraints;
+pub mod constants;
 
 use ark_bn254::Fr;
 use ark_ff::{AdditiveGroup, Field, MontFp};
@@ -32,7 +31,7 @@ pub const RATE: usize = 2;
 /// Number of full rounds (half before, half after the partial rounds).
 pub const FULL_ROUNDS: usize = 8;
 /// Number of full rounds on each side of the partial rounds.
-pub(crate) const HALF_FULL_ROUNDS: usize = FULL_ROUNDS / 2;
+pub const HALF_FULL_ROUNDS: usize = FULL_ROUNDS / 2;
 /// Number of partial rounds (S-box on the first word only).
 pub const PARTIAL_ROUNDS: usize = 56;
 /// Number of S-box evaluations per permutation; each costs three R1CS constraints.

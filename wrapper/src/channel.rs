@@ -1,4 +1,4 @@
-//! The R1CS twins of [`super::merkle`] and [`super::fiat_shamir`]: the same leaf and node hashes, and the
+//! The R1CS twins of [`nzero_poseidon2::channel`]'s Merkle hasher and transcript: the same leaf and node hashes, and the
 //! same transcript, over variables.
 //!
 //! M31 values (leaf values, extension-field coordinates) arrive as field variables holding canonical M31
@@ -15,9 +15,8 @@ use ark_r1cs_std::fields::FieldVar;
 use ark_relations::gr1cs::SynthesisError;
 use stwo::core::fields::m31::P;
 
-use super::fiat_shamir::WORDS_PER_DRAW;
-use super::{M31S_PER_FR, U32S_PER_FR, domain};
-use crate::poseidon2::constraints::{FrVar, Poseidon2SpongeVar, compress_var};
+use crate::poseidon2::{FrVar, Poseidon2SpongeVar, compress_var};
+use nzero_poseidon2::{M31S_PER_FR, U32S_PER_FR, WORDS_PER_DRAW, domain};
 
 /// An extension-field (QM31) element as its four M31 coordinates, in Stwo's `to_m31_array` order.
 pub type SecureFieldVar = [FrVar; 4];
@@ -40,7 +39,7 @@ fn pack_words_var(words: &[FrVar], bits: u32, capacity: usize) -> Result<FrVar, 
     Ok(packed)
 }
 
-/// Packs at most eight M31 variables into one, as [`super::pack_m31s`] does:
+/// Packs at most eight M31 variables into one, as [`nzero_poseidon2::pack_m31s`] does:
 /// `sum_i v_i · 2^(31 i)` plus the length tag `k · 2^248` for a short chunk (a linear combination).
 ///
 /// # Errors
@@ -49,7 +48,7 @@ pub fn pack_m31s_var(values: &[FrVar]) -> Result<FrVar, SynthesisError> {
     pack_words_var(values, 31, M31S_PER_FR)
 }
 
-/// Packs at most seven `u32` variables into one, as [`super::pack_u32s`] does.
+/// Packs at most seven `u32` variables into one, as [`nzero_poseidon2::pack_u32s`] does.
 ///
 /// # Errors
 /// [`SynthesisError::Unsatisfiable`] if more than seven words are given (a circuit-shape bug).
@@ -57,7 +56,7 @@ pub fn pack_u32s_var(words: &[FrVar]) -> Result<FrVar, SynthesisError> {
     pack_words_var(words, 32, U32S_PER_FR)
 }
 
-/// The hash of a Merkle leaf holding `values`, as [`super::hash_leaf`].
+/// The hash of a Merkle leaf holding `values`, as [`nzero_poseidon2::hash_leaf`].
 ///
 /// # Errors
 /// Fails only if the constraint system fails.
@@ -69,7 +68,7 @@ pub fn hash_leaf_var(values: &[FrVar]) -> Result<FrVar, SynthesisError> {
     sponge.squeeze()
 }
 
-/// The hash of a Merkle node, as [`super::hash_node`].
+/// The hash of a Merkle node, as [`nzero_poseidon2::hash_node`].
 ///
 /// # Errors
 /// Fails only if the constraint system fails.
@@ -77,11 +76,11 @@ pub fn hash_node_var(left: &FrVar, right: &FrVar) -> Result<FrVar, SynthesisErro
     compress_var(domain::MERKLE_NODE, left, right)
 }
 
-/// The R1CS twin of [`super::Poseidon2Channel`]: the same digest, mixes and draws.
+/// The R1CS twin of [`nzero_poseidon2::Poseidon2Channel`]: the same digest, mixes and draws.
 ///
 /// Draws decompose the drawn element into its canonical 254 bits (640 constraints on top of the
 /// permutation's 240); base-field draws also enforce that no 31-bit word equals `2^31 - 1`, the case the native
-/// channel rejects and retries, which the circuit cannot follow (see [`super::Poseidon2Channel`]).
+/// channel rejects and retries, which the circuit cannot follow (see [`nzero_poseidon2::Poseidon2Channel`]).
 #[derive(Clone, Debug)]
 pub struct Poseidon2ChannelVar {
     digest: FrVar,
@@ -89,7 +88,7 @@ pub struct Poseidon2ChannelVar {
 }
 
 impl Default for Poseidon2ChannelVar {
-    /// The channel's initial state (a constant zero digest), as [`super::Poseidon2Channel::default`].
+    /// The channel's initial state (a constant zero digest), as [`nzero_poseidon2::Poseidon2Channel::default`].
     fn default() -> Self {
         Self { digest: FrVar::zero(), n_draws: 0 }
     }
@@ -106,7 +105,7 @@ impl Poseidon2ChannelVar {
         self.n_draws = 0;
     }
 
-    /// `digest = compress(MIX_ROOT, digest, root)`, as [`super::Poseidon2MerkleChannel`]'s `mix_root`.
+    /// `digest = compress(MIX_ROOT, digest, root)`, as [`nzero_poseidon2::Poseidon2MerkleChannel`]'s `mix_root`.
     ///
     /// # Errors
     /// Fails only if the constraint system fails.
@@ -243,10 +242,10 @@ mod tests {
     use stwo::core::fields::qm31::SecureField;
 
     use super::*;
-    use crate::channel::{
+    use crate::poseidon2::PERMUTATION_CONSTRAINTS;
+    use nzero_poseidon2::{
         Poseidon2Channel, Poseidon2Hash, Poseidon2MerkleChannel, hash_leaf, hash_node, pack_m31s,
     };
-    use crate::poseidon2::constraints::PERMUTATION_CONSTRAINTS;
 
     const MODES: [AllocationMode; 3] =
         [AllocationMode::Constant, AllocationMode::Input, AllocationMode::Witness];

@@ -1,4 +1,4 @@
-//! The R1CS twin of [`super`]: the same permutation, compression and sponge over `FpVar<Fr>`.
+//! The R1CS twin of [`nzero_poseidon2::permutation`]: the same permutation, compression and sponge over `FpVar<Fr>`.
 //!
 //! Cost: only the S-box multiplies. `x^5` is `x2 = x·x`, `x4 = x2·x2`, `x5 = x4·x`, three constraints, and
 //! its input `x + c` is a linear combination, so round constants and both linear layers fold into the
@@ -11,8 +11,10 @@ use ark_r1cs_std::fields::FieldVar;
 use ark_r1cs_std::fields::fp::FpVar;
 use ark_relations::gr1cs::SynthesisError;
 
-use super::constants::{FULL_ROUND_CONSTANTS_BEGIN, FULL_ROUND_CONSTANTS_END, PARTIAL_ROUND_CONSTANTS};
-use super::{FULL_BLOCK_FLAG, RATE, SBOXES_PER_PERMUTATION, WIDTH};
+use nzero_poseidon2::permutation::constants::{
+    FULL_ROUND_CONSTANTS_BEGIN, FULL_ROUND_CONSTANTS_END, PARTIAL_ROUND_CONSTANTS,
+};
+use nzero_poseidon2::{FULL_BLOCK_FLAG, RATE, SBOXES_PER_PERMUTATION, WIDTH};
 
 /// An R1CS variable over the BN254 scalar field.
 pub type FrVar = FpVar<Fr>;
@@ -43,7 +45,7 @@ fn internal_linear_layer_var(state: &mut [FrVar; WIDTH]) -> Result<(), Synthesis
     Ok(())
 }
 
-/// Applies the Poseidon2 permutation to `state` in place, as [`super::permute`] does natively.
+/// Applies the Poseidon2 permutation to `state` in place, as [`nzero_poseidon2::permute`] does natively.
 ///
 /// # Errors
 /// Fails only if the constraint system fails to allocate a variable or record a constraint.
@@ -68,7 +70,7 @@ pub fn permute_var(state: &mut [FrVar; WIDTH]) -> Result<(), SynthesisError> {
     Ok(())
 }
 
-/// The 2-to-1 compression `P([left, right, domain])[0]`, as [`super::compress`].
+/// The 2-to-1 compression `P([left, right, domain])[0]`, as [`nzero_poseidon2::compress`].
 ///
 /// # Errors
 /// Fails only if the constraint system fails.
@@ -79,7 +81,7 @@ pub fn compress_var(domain: u64, left: &FrVar, right: &FrVar) -> Result<FrVar, S
     Ok(first)
 }
 
-/// The R1CS twin of [`super::Poseidon2Sponge`]: same state, same lazy absorption, same padding.
+/// The R1CS twin of [`nzero_poseidon2::Poseidon2Sponge`]: same state, same lazy absorption, same padding.
 #[derive(Clone, Debug)]
 pub struct Poseidon2SpongeVar {
     state: [FrVar; WIDTH],
@@ -141,7 +143,7 @@ impl Poseidon2SpongeVar {
     }
 }
 
-/// Hashes a sequence of variables with a [`Poseidon2SpongeVar`] for `domain`, as [`super::hash`].
+/// Hashes a sequence of variables with a [`Poseidon2SpongeVar`] for `domain`, as [`nzero_poseidon2::hash`].
 ///
 /// # Errors
 /// Fails only if the constraint system fails.
@@ -162,7 +164,7 @@ mod tests {
     use ark_std::rand::rngs::StdRng;
 
     use super::*;
-    use crate::poseidon2::{compress, hash, permute};
+    use nzero_poseidon2::{compress, hash, permute};
 
     const MODES: [AllocationMode; 3] =
         [AllocationMode::Constant, AllocationMode::Input, AllocationMode::Witness];

@@ -39,10 +39,10 @@ use stwo::core::fields::m31::{BaseField, P};
 use stwo::core::fields::qm31::SecureField;
 
 use super::{M31S_PER_FR, U32S_PER_FR, domain, pack_m31s, pack_u32s};
-use crate::poseidon2::{Poseidon2Sponge, compress};
+use crate::permutation::{Poseidon2Sponge, compress};
 
 /// Random 31-bit words per draw.
-pub(crate) const WORDS_PER_DRAW: usize = 8;
+pub const WORDS_PER_DRAW: usize = 8;
 
 /// The Fiat-Shamir channel of the EVM proof mode (see the module documentation for its definition).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -179,7 +179,7 @@ mod tests {
     use ark_ff::{AdditiveGroup, Field};
 
     use super::*;
-    use crate::poseidon2::hash;
+    use crate::permutation::hash;
 
     #[test]
     fn words_are_the_low_248_bits() {

@@ -7,15 +7,13 @@
 //!   element ([`pack_m31s`]) and hashes them with the sponge; a node is the 2-to-1 compression.
 //! - [`Poseidon2Channel`]: the transcript, a running digest that every mix replaces.
 //! - [`Poseidon2MerkleChannel`]: ties them together for Stwo's prover and verifier.
-//! - [`Poseidon2ChannelVar`], [`hash_leaf_var`], [`hash_node_var`]: their R1CS twins, for the verifier
-//!   circuit.
+//! - Their R1CS twins, for the verifier circuit, live in `nzero-wrapper`.
 //! - With the `prover` feature, `SimdBackend` (and `CpuBackend`) implement `MerkleOpsLifted`, `GrindOps` and
 //!   `BackendForChannel` for them.
 //!
 //! Every use of the permutation has its own domain tag ([`domain`]), so a leaf can never be read as a node,
 //! nor a transcript step as another.
 
-mod constraints;
 mod fiat_shamir;
 mod hash;
 mod merkle;
@@ -26,10 +24,7 @@ use ark_bn254::Fr;
 use ark_ff::{BigInt, PrimeField};
 use stwo::core::fields::m31::BaseField;
 
-pub use constraints::{
-    Poseidon2ChannelVar, SecureFieldVar, hash_leaf_var, hash_node_var, pack_m31s_var, pack_u32s_var,
-};
-pub use fiat_shamir::Poseidon2Channel;
+pub use fiat_shamir::{Poseidon2Channel, WORDS_PER_DRAW};
 pub use hash::{HashDecodeError, Poseidon2Hash};
 pub use merkle::{Poseidon2MerkleChannel, Poseidon2MerkleHasher, hash_leaf, hash_node};
 
@@ -58,7 +53,7 @@ pub mod domain {
 /// M31 values packed into one field element: `8 · 31 = 248` bits, below the 254-bit modulus.
 pub const M31S_PER_FR: usize = 8;
 /// M31 values absorbed per permutation: two packed elements fill the sponge's rate.
-pub const M31S_PER_BLOCK: usize = M31S_PER_FR * crate::poseidon2::RATE;
+pub const M31S_PER_BLOCK: usize = M31S_PER_FR * crate::permutation::RATE;
 /// `u32` words packed into one field element (`7 · 32 = 224` bits).
 pub const U32S_PER_FR: usize = 7;
 

@@ -1,0 +1,5 @@
+//! The R1CS side of the Stwo verifier.
+//!
+//! - [`merkle`]: openings of lifted Merkle commitments, and their witnesses.
+
+pub mod merkle;
