@@ -16,6 +16,8 @@ mod fields;
 pub mod merkle;
 pub mod pcs;
 mod substitution;
+#[cfg(test)]
+pub(crate) mod test_air;
 
 use ark_relations::gr1cs::SynthesisError;
 

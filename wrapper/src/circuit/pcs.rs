@@ -154,3 +154,193 @@ impl DeepQuotients {
         total.reduce()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use ark_bn254::Fr;
+    use ark_r1cs_std::GR1CSVar;
+    use ark_r1cs_std::alloc::AllocVar;
+    use ark_r1cs_std::boolean::Boolean;
+    use ark_relations::gr1cs::{ConstraintSystem, ConstraintSystemRef};
+    use itertools::Itertools;
+    use nzero_poseidon2::{Poseidon2Channel, Poseidon2MerkleChannel};
+    use stwo::core::air::{Component, Components};
+    use stwo::core::channel::Channel;
+    use stwo::core::circle::CirclePoint;
+    use stwo::core::fields::qm31::SecureField;
+    use stwo::core::fri::{CirclePolyDegreeBound, FriVerifier};
+    use stwo::core::pcs::quotients::{PointSample, fri_answers};
+    use stwo::core::pcs::{CommitmentSchemeVerifier, TreeVec};
+
+    use super::*;
+    use crate::circuit::circle::domain_point_at_bitrev;
+    use crate::circuit::test_air::*;
+
+    /// What Stwo's verifier computes for the DEEP step of a proof of the test AIRs.
+    struct Native {
+        oods_point: CirclePoint<SecureField>,
+        quotient_coeff: SecureField,
+        column_log_sizes: TreeVec<Vec<u32>>,
+        sample_points: TreeVec<Vec<Vec<CirclePoint<SecureField>>>>,
+        positions: Vec<usize>,
+        lifting_log_size: u32,
+        answers: Vec<SecureField>,
+    }
+
+    fn native(proved: &Proved<Poseidon2MerkleChannel>) -> Native {
+        let (plain, lookup) = components(PairRelation(proved.elements.clone()), proved.claimed_sum);
+        let sizes = TreeVec::concat_cols(
+            [Component::trace_log_degree_bounds(&plain), Component::trace_log_degree_bounds(&lookup)]
+                .into_iter(),
+        );
+        let proof = &proved.proof;
+        let channel = &mut Poseidon2Channel::default();
+        let mut scheme = CommitmentSchemeVerifier::<Poseidon2MerkleChannel>::new(config());
+        config().mix_into(channel);
+        scheme.commit(proof.commitments[0], &sizes[0], channel);
+        scheme.commit(proof.commitments[1], &sizes[1], channel);
+        PairRelation::draw(channel);
+        scheme.commit(proof.commitments[2], &sizes[2], channel);
+        channel.mix_felts(&[proved.claimed_sum]);
+        let components = Components { components: vec![&plain, &lookup], n_preprocessed_columns: 2 };
+        let max_log_degree_bound = components.composition_log_degree_bound() - 1;
+        channel.draw_secure_felt();
+        scheme.commit(*proof.commitments.last().unwrap(), &[max_log_degree_bound; 8], channel);
+        let oods_point = CirclePoint::<SecureField>::get_random_point(channel);
+        let mut sample_points = components.mask_points(oods_point, max_log_degree_bound, false);
+        sample_points.push(vec![vec![oods_point]; 8]);
+        channel.mix_felts(&proof.sampled_values.clone().flatten_cols());
+        let quotient_coeff = channel.draw_secure_felt();
+        let lifting_log_size = scheme.trees.last().unwrap().height;
+        let bound = CirclePolyDegreeBound::new(lifting_log_size - config().fri_config.log_blowup_factor);
+        let mut fri = FriVerifier::<Poseidon2MerkleChannel>::commit(
+            channel,
+            config().fri_config,
+            proof.fri_proof.clone(),
+            bound,
+        )
+        .unwrap();
+        assert!(channel.verify_pow_nonce(config().pow_bits, proof.proof_of_work));
+        channel.mix_u64(proof.proof_of_work);
+        let positions = fri.sample_query_positions(channel);
+        let column_log_sizes =
+            TreeVec::new(scheme.trees.iter().map(|t| t.column_log_sizes.clone()).collect());
+        let samples = TreeVec::new(
+            sample_points
+                .iter()
+                .zip(proof.sampled_values.iter())
+                .map(|(tree_points, tree_values)| {
+                    tree_points
+                        .iter()
+                        .zip(tree_values)
+                        .map(|(points, values)| {
+                            points
+                                .iter()
+                                .zip(values)
+                                .map(|(&point, &value)| PointSample { point, value })
+                                .collect()
+                        })
+                        .collect()
+                })
+                .collect(),
+        );
+        let answers = fri_answers(
+            column_log_sizes.clone(),
+            samples,
+            quotient_coeff,
+            &positions,
+            proof.queried_values.clone(),
+            lifting_log_size,
+        )
+        .unwrap();
+        Native {
+            oods_point,
+            quotient_coeff,
+            column_log_sizes,
+            sample_points: TreeVec::new(sample_points.0),
+            positions,
+            lifting_log_size,
+            answers,
+        }
+    }
+
+    fn qm31(cs: &ConstraintSystemRef<Fr>, value: SecureField) -> QM31Var {
+        QM31Var::new_witness(cs.clone(), || Ok(value)).unwrap()
+    }
+
+    /// The circuit's DEEP values at every query, and whether the system is satisfied.
+    fn circuit(proved: &Proved<Poseidon2MerkleChannel>, n: &Native) -> (Vec<SecureField>, bool, usize) {
+        let cs = ConstraintSystem::<Fr>::new_ref();
+        let oods_point = CirclePointVar { x: qm31(&cs, n.oods_point.x), y: qm31(&cs, n.oods_point.y) };
+        let columns = n
+            .column_log_sizes
+            .iter()
+            .zip(n.sample_points.iter())
+            .zip(proved.proof.sampled_values.iter())
+            .flat_map(|((sizes, points), values)| {
+                sizes.iter().zip(points).zip(values).map(|((&log_size, points), values)| ColumnSamples {
+                    log_size,
+                    samples: points
+                        .iter()
+                        .zip(values)
+                        .map(|(point, &value)| {
+                            let shift = *point - n.oods_point;
+                            let [x, ..] = shift.x.to_m31_array();
+                            let [y, ..] = shift.y.to_m31_array();
+                            Sample { shift: CirclePoint { x, y }, value: qm31(&cs, value) }
+                        })
+                        .collect(),
+                })
+            })
+            .collect_vec();
+        let coeff = qm31(&cs, n.quotient_coeff);
+        let quotients = DeepQuotients::new(&oods_point, &columns, n.lifting_log_size, &coeff).unwrap();
+        let before = cs.num_constraints();
+        let queried = proved.proof.queried_values.clone().flatten();
+        let values = n
+            .positions
+            .iter()
+            .enumerate()
+            .map(|(q, &position)| {
+                let bits = (0..n.lifting_log_size)
+                    .map(|i| Boolean::new_witness(cs.clone(), || Ok(position >> i & 1 == 1)).unwrap())
+                    .collect_vec();
+                let point = domain_point_at_bitrev(&bits, n.lifting_log_size).unwrap();
+                let row = queried
+                    .iter()
+                    .map(|column| M31Var::new_witness(cs.clone(), || Ok(column[q])).unwrap())
+                    .collect_vec();
+                quotients.at_query(&point, &row).unwrap().value().unwrap()
+            })
+            .collect();
+        let per_query = (cs.num_constraints() - before) / n.positions.len();
+        (values, cs.is_satisfied().unwrap(), per_query)
+    }
+
+    #[test]
+    fn deep_quotients_match_stwo_at_every_query() {
+        let proved = prove_both::<Poseidon2MerkleChannel>();
+        let n = native(&proved);
+        let (values, satisfied, per_query) = circuit(&proved, &n);
+        assert!(satisfied);
+        assert_eq!(values, n.answers);
+        eprintln!(
+            "DEEP quotients: {per_query} constraints per query ({} columns)",
+            proved.proof.queried_values.iter().flatten().count()
+        );
+        assert!(per_query > 0);
+    }
+
+    #[test]
+    fn a_changed_sampled_or_queried_value_changes_the_quotient() {
+        let proved = prove_both::<Poseidon2MerkleChannel>();
+        let n = native(&proved);
+        let mut sampled = proved.clone_with(|p| p.proof.0.sampled_values[1][0][1] += SecureField::from(1));
+        assert_ne!(circuit(&sampled, &n).0, n.answers);
+        sampled = proved
+            .clone_with(|p| p.proof.0.queried_values[2][0][0] += stwo::core::fields::m31::BaseField::from(1));
+        let (values, ..) = circuit(&sampled, &n);
+        assert_ne!(values[0], n.answers[0]);
+        assert_eq!(values[1..], n.answers[1..]);
+    }
+}

@@ -6,233 +6,18 @@ use ark_bn254::Fr;
 use ark_r1cs_std::GR1CSVar;
 use ark_r1cs_std::alloc::{AllocVar, AllocationMode};
 use ark_relations::gr1cs::{ConstraintSystem, ConstraintSystemRef};
-use num_traits::One;
 use stwo::core::air::{Component, Components};
 use stwo::core::channel::{Blake2sChannel, Channel};
 use stwo::core::circle::CirclePoint;
-use stwo::core::fields::FieldExpOps;
-use stwo::core::fields::m31::BaseField;
 use stwo::core::fields::qm31::{QM31, SecureField};
-use stwo::core::fri::FriConfig;
-use stwo::core::pcs::{CommitmentSchemeVerifier, PcsConfig, TreeVec};
-use stwo::core::poly::circle::CanonicCoset;
+use stwo::core::pcs::{CommitmentSchemeVerifier, TreeVec};
 use stwo::core::proof::StarkProof;
-use stwo::core::utils::bit_reverse_coset_to_circle_domain_order;
 use stwo::core::vcs_lifted::blake2_merkle::{Blake2sMerkleChannel, Blake2sMerkleHasher};
 use stwo::core::verifier::verify;
-use stwo::prover::backend::simd::SimdBackend;
-use stwo::prover::backend::simd::column::BaseColumn;
-use stwo::prover::backend::simd::m31::LOG_N_LANES;
-use stwo::prover::backend::simd::qm31::PackedSecureField;
-use stwo::prover::poly::BitReversedOrder;
-use stwo::prover::poly::circle::{CircleEvaluation, PolyOps};
-use stwo::prover::{CommitmentSchemeProver, prove};
-use stwo_constraint_framework::logup::LookupElements;
-use stwo_constraint_framework::preprocessed_columns::PreProcessedColumnId;
-use stwo_constraint_framework::{
-    EvalAtRow, FrameworkComponent, FrameworkEval, LogupTraceGenerator, ORIGINAL_TRACE_IDX, Relation,
-    RelationEntry, TraceLocationAllocator, relation,
-};
 
 use super::*;
+use crate::circuit::test_air::*;
 use crate::circuit::{LookupElementsVar, Substitutions};
-
-type Evaluation = CircleEvaluation<SimdBackend, BaseField, BitReversedOrder>;
-
-const PLAIN_LOG_SIZE: u32 = 5;
-const PLAIN_COLUMNS: usize = 6;
-const LOOKUP_LOG_SIZE: u32 = 5;
-
-relation!(PairRelation, 2);
-
-/// `b = a(next)²`, then `c_j = c_(j-1)² + c_(j-2)²` from `c_0 = a`, `c_1 = b`.
-#[derive(Clone)]
-struct SquareChainEval;
-
-impl FrameworkEval for SquareChainEval {
-    fn log_size(&self) -> u32 {
-        PLAIN_LOG_SIZE
-    }
-
-    fn max_constraint_log_degree_bound(&self) -> u32 {
-        PLAIN_LOG_SIZE + 1
-    }
-
-    fn evaluate<E: EvalAtRow>(&self, mut eval: E) -> E {
-        let [a, a_next] = eval.next_interaction_mask(ORIGINAL_TRACE_IDX, [0, 1]);
-        let b = eval.next_trace_mask();
-        // b - a(next)² = 0
-        eval.add_constraint(b.clone() - a_next.clone() * a_next);
-        let (mut older, mut old) = (a, b);
-        for _ in 2..PLAIN_COLUMNS {
-            let c = eval.next_trace_mask();
-            // c_j - (c_(j-1)² + c_(j-2)²) = 0
-            eval.add_constraint(c.clone() - (old.clone() * old.clone() + older.clone() * older));
-            (older, old) = (old, c);
-        }
-        eval
-    }
-}
-
-fn seq_id() -> PreProcessedColumnId {
-    PreProcessedColumnId { id: "air_test_seq".to_string() }
-}
-
-fn seq_square_id() -> PreProcessedColumnId {
-    PreProcessedColumnId { id: "air_test_seq_square".to_string() }
-}
-
-/// Preprocessed `seq` and `seq²`; trace `mult` and `v = seq²`; logUp entries `mult / (seq, v)`,
-/// `-1 / (v, seq)` and `1 / (seq + 1, v)`, finalized in pairs (two batches).
-#[derive(Clone)]
-struct LookupEval {
-    relation: PairRelation,
-}
-
-impl FrameworkEval for LookupEval {
-    fn log_size(&self) -> u32 {
-        LOOKUP_LOG_SIZE
-    }
-
-    /// The pair's constraint has degree 3 per row, its quotient degree 2: one more bit.
-    fn max_constraint_log_degree_bound(&self) -> u32 {
-        LOOKUP_LOG_SIZE + 1
-    }
-
-    fn evaluate<E: EvalAtRow>(&self, mut eval: E) -> E {
-        let seq = eval.get_preprocessed_column(seq_id());
-        let seq_square = eval.get_preprocessed_column(seq_square_id());
-        let mult = eval.next_trace_mask();
-        let v = eval.next_trace_mask();
-        // v - seq² = 0
-        eval.add_constraint(v.clone() - seq_square);
-        eval.add_to_relation(RelationEntry::new(
-            &self.relation,
-            E::EF::from(mult),
-            &[seq.clone(), v.clone()],
-        ));
-        eval.add_to_relation(RelationEntry::new(&self.relation, -E::EF::one(), &[v.clone(), seq.clone()]));
-        let mut seq_plus_one = seq;
-        seq_plus_one += BaseField::from(1);
-        eval.add_to_relation(RelationEntry::new(&self.relation, E::EF::one(), &[seq_plus_one, v]));
-        eval.finalize_logup_in_pairs();
-        eval
-    }
-}
-
-fn evaluation(log_size: u32, mut coset_order: Vec<BaseField>) -> Evaluation {
-    bit_reverse_coset_to_circle_domain_order(&mut coset_order);
-    CircleEvaluation::new(CanonicCoset::new(log_size).circle_domain(), BaseColumn::from_cpu(&coset_order))
-}
-
-fn plain_trace() -> Vec<Evaluation> {
-    let n = 1usize << PLAIN_LOG_SIZE;
-    let a: Vec<BaseField> = (0..n as u32).map(|i| BaseField::from(i * i + 7)).collect();
-    let b: Vec<BaseField> = (0..n).map(|i| a[(i + 1) % n] * a[(i + 1) % n]).collect();
-    let mut columns = vec![a, b];
-    for j in 2..PLAIN_COLUMNS {
-        let next = (0..n).map(|i| columns[j - 1][i].square() + columns[j - 2][i].square()).collect();
-        columns.push(next);
-    }
-    columns.into_iter().map(|c| evaluation(PLAIN_LOG_SIZE, c)).collect()
-}
-
-fn seq_columns() -> (Vec<BaseField>, Vec<BaseField>) {
-    let seq: Vec<BaseField> = (0..1u32 << LOOKUP_LOG_SIZE).map(BaseField::from).collect();
-    let square = seq.iter().map(|s| s.square()).collect();
-    (seq, square)
-}
-
-fn lookup_preprocessed() -> Vec<Evaluation> {
-    let (seq, square) = seq_columns();
-    vec![evaluation(LOOKUP_LOG_SIZE, seq), evaluation(LOOKUP_LOG_SIZE, square)]
-}
-
-fn lookup_trace() -> Vec<Evaluation> {
-    let (seq, square) = seq_columns();
-    let mult = seq.iter().map(|s| BaseField::from(s.0 % 3)).collect();
-    vec![evaluation(LOOKUP_LOG_SIZE, mult), evaluation(LOOKUP_LOG_SIZE, square)]
-}
-
-fn lookup_interaction(
-    preprocessed: &[Evaluation],
-    trace: &[Evaluation],
-    relation: &PairRelation,
-) -> (Vec<Evaluation>, SecureField) {
-    let mut logup = LogupTraceGenerator::new(LOOKUP_LOG_SIZE);
-    let one = PackedSecureField::one();
-    let mut pair = logup.new_col();
-    for row in 0..1 << (LOOKUP_LOG_SIZE - LOG_N_LANES) {
-        let (seq, mult, v) = (preprocessed[0].data[row], trace[0].data[row], trace[1].data[row]);
-        let d0: PackedSecureField = relation.combine(&[seq, v]);
-        let d1: PackedSecureField = relation.combine(&[v, seq]);
-        // mult/d0 - 1/d1
-        pair.write_frac(row, PackedSecureField::from(mult) * d1 - d0, d0 * d1);
-    }
-    pair.finalize_col();
-    let mut single = logup.new_col();
-    for row in 0..1 << (LOOKUP_LOG_SIZE - LOG_N_LANES) {
-        let (seq, v) = (preprocessed[0].data[row], trace[1].data[row]);
-        let seq_plus_one =
-            seq + stwo::prover::backend::simd::m31::PackedBaseField::broadcast(BaseField::from(1));
-        single.write_frac(row, one, relation.combine(&[seq_plus_one, v]));
-    }
-    single.finalize_col();
-    logup.finalize_last()
-}
-
-/// A small test configuration: fast, not secure.
-fn config() -> PcsConfig {
-    PcsConfig { pow_bits: 5, fri_config: FriConfig::new(0, 2, 4, 1), lifting_log_size: None }
-}
-
-fn components(
-    relation: PairRelation,
-    claimed_sum: SecureField,
-) -> (FrameworkComponent<SquareChainEval>, FrameworkComponent<LookupEval>) {
-    let allocator = &mut TraceLocationAllocator::new_with_preprocessed_columns(&[seq_id(), seq_square_id()]);
-    let plain = FrameworkComponent::new(allocator, SquareChainEval, SecureField::from(0));
-    let lookup = FrameworkComponent::new(allocator, LookupEval { relation }, claimed_sum);
-    (plain, lookup)
-}
-
-/// A proof of both components, its claimed sum and lookup elements.
-struct Proved {
-    proof: StarkProof<Blake2sMerkleHasher>,
-    claimed_sum: SecureField,
-    elements: LookupElements<2>,
-}
-
-fn prove_both() -> Proved {
-    let config = config();
-    let twiddles = SimdBackend::precompute_twiddles(
-        CanonicCoset::new(PLAIN_LOG_SIZE + 1 + config.fri_config.log_blowup_factor)
-            .circle_domain()
-            .half_coset,
-    );
-    let channel = &mut Blake2sChannel::default();
-    config.mix_into(channel);
-    let mut scheme = CommitmentSchemeProver::<SimdBackend, Blake2sMerkleChannel>::new(config, &twiddles);
-    let preprocessed = lookup_preprocessed();
-    let mut builder = scheme.tree_builder();
-    builder.extend_evals(preprocessed.clone());
-    builder.commit(channel);
-    let trace = lookup_trace();
-    let mut builder = scheme.tree_builder();
-    builder.extend_evals(plain_trace().into_iter().chain(trace.clone()).collect::<Vec<_>>());
-    builder.commit(channel);
-    let relation = PairRelation::draw(channel);
-    let (interaction, claimed_sum) = lookup_interaction(&preprocessed, &trace, &relation);
-    let mut builder = scheme.tree_builder();
-    builder.extend_evals(interaction);
-    builder.commit(channel);
-    channel.mix_felts(&[claimed_sum]);
-    let elements = relation.0.clone();
-    let (plain, lookup) = components(relation, claimed_sum);
-    let proof =
-        prove::<SimdBackend, Blake2sMerkleChannel>(&[&plain, &lookup], channel, scheme).expect("proves");
-    Proved { proof, claimed_sum, elements }
-}
 
 /// What the verifier draws: the composition's random coefficient and the OODS point; and Stwo's own
 /// composition value at it. Verifies the proof natively too.
@@ -243,7 +28,7 @@ struct Drawn {
     native_composition: SecureField,
 }
 
-fn replay(proved: &Proved) -> Drawn {
+fn replay(proved: &Proved<Blake2sMerkleChannel>) -> Drawn {
     let (plain, lookup) = components(PairRelation(proved.elements.clone()), proved.claimed_sum);
     let sizes = TreeVec::concat_cols(
         [Component::trace_log_degree_bounds(&plain), Component::trace_log_degree_bounds(&lookup)].into_iter(),
@@ -293,7 +78,7 @@ fn alloc(cs: &ConstraintSystemRef<Fr>, value: QM31, mode: AllocationMode) -> QM3
 /// proof's composition samples give.
 fn circuit(
     cs: &ConstraintSystemRef<Fr>,
-    proved: &Proved,
+    proved: &Proved<Blake2sMerkleChannel>,
     sampled: &TreeVec<Vec<Vec<QM31>>>,
     drawn: &Drawn,
     mode: AllocationMode,
@@ -336,7 +121,7 @@ fn circuit(
 
 #[test]
 fn composition_matches_stwo_and_binds_the_sampled_values() {
-    let proved = prove_both();
+    let proved = prove_both::<Blake2sMerkleChannel>();
     let drawn = replay(&proved);
     assert_ne!(proved.claimed_sum, SecureField::from(0));
     assert_eq!(native_composition_from_proof(&proved.proof, &drawn), drawn.native_composition);
