@@ -13,11 +13,13 @@ mod air;
 mod bound;
 mod circle;
 mod fields;
+pub mod fri;
 pub mod merkle;
 pub mod pcs;
 mod substitution;
 #[cfg(test)]
 pub(crate) mod test_air;
+pub mod verifier;
 
 use ark_relations::gr1cs::SynthesisError;
 
@@ -84,6 +86,9 @@ pub enum CircuitError {
     /// The eval finalized its logUp fractions wrongly.
     #[error("invalid logUp batching: {0}")]
     LogupBatching(&'static str),
+    /// The proof or the components do not have the shape the verifier expects.
+    #[error("malformed proof shape: {0}")]
+    ProofShape(&'static str),
     /// The composition polynomial's sampled values are not eight columns of one value.
     #[error("the last tree of sampled values must be eight columns of one value each")]
     CompositionMask,
