@@ -6,13 +6,19 @@
 //! - a Poseidon2 Merkle channel for Stwo ([`Poseidon2MerkleChannel`]): the Fiat-Shamir transcript and the
 //!   Merkle hash of the EVM proof mode, with the R1CS twins of its transcript and of its leaf and node
 //!   hashes. With the `prover`
-//!   feature, Stwo's `SimdBackend` and `CpuBackend` prove with it.
+//!   feature, Stwo's `SimdBackend` and `CpuBackend` prove with it;
+//! - the statement a wrapped proof makes, as its one Groth16 public input ([`public_input`]);
+//! - the EVM side: the calldata encoding of a Groth16 proof and its selector ([`encode_proof`],
+//!   [`selector`]), the Solidity verifier generated from a verifying key ([`solidity_verifier`]), its
+//!   native twin ([`verify_encoded_proof`]), mock proofs, snarkjs exports and Foundry fixtures.
 
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
 
 mod channel;
+mod evm;
 mod poseidon2;
+mod statement;
 
 pub use channel::{
     HashDecodeError, M31S_PER_BLOCK, M31S_PER_FR, Poseidon2Channel, Poseidon2ChannelVar, Poseidon2Hash,
@@ -27,3 +33,12 @@ pub use poseidon2::{
     FULL_BLOCK_FLAG, FULL_ROUNDS, PARTIAL_ROUNDS, Poseidon2Sponge, RATE, SBOXES_PER_PERMUTATION, WIDTH,
     compress, hash, permute,
 };
+
+pub use evm::encoding::{PROOF_LENGTH, Selector, decode_proof, encode_proof, selector, vk_bytes};
+pub use evm::error::{EvmError, ProofPoint};
+pub use evm::fixture::Fixture;
+pub use evm::mock::{MOCK_PROOF_LENGTH, MOCK_SELECTOR, mock_proof};
+pub use evm::snarkjs::{snarkjs_proof, snarkjs_public_inputs, snarkjs_verification_key};
+pub use evm::solidity::solidity_verifier;
+pub use evm::verify::verify_encoded_proof;
+pub use statement::{STATEMENT_BITS, public_input, public_values_digest, statement_digest};
