@@ -6,11 +6,11 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-bin=node_modules/.bin
+source script/foundry.sh
 
 port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 rpc="http://127.0.0.1:$port"
-"$bin/anvil" --host 127.0.0.1 --port "$port" --silent &
+"$anvil" --host 127.0.0.1 --port "$port" --silent &
 anvil_pid=$!
 work="$(mktemp -d)"
 trap 'kill "$anvil_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
@@ -29,14 +29,14 @@ export PRIVATE_KEY=0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f
 deployment=deployments/31337.json
 rm -f "$deployment"
 
-"$bin/forge" script script/Deploy.s.sol --rpc-url "$rpc" --broadcast --slow >"$work/deploy1.log" 2>&1 \
+"$forge" script script/Deploy.s.sol --rpc-url "$rpc" --broadcast --slow >"$work/deploy1.log" 2>&1 \
   || { cat "$work/deploy1.log" >&2; exit 1; }
-"$bin/forge" script script/CheckDeployment.s.sol --rpc-url "$rpc" >"$work/check.log" 2>&1 \
+"$forge" script script/CheckDeployment.s.sol --rpc-url "$rpc" >"$work/check.log" 2>&1 \
   || { cat "$work/check.log" >&2; exit 1; }
 cp "$deployment" "$work/first.json"
 nonce_before="$(rpc_call eth_getTransactionCount '["0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266","latest"]')"
 
-"$bin/forge" script script/Deploy.s.sol --rpc-url "$rpc" --broadcast --slow >"$work/deploy2.log" 2>&1 \
+"$forge" script script/Deploy.s.sol --rpc-url "$rpc" --broadcast --slow >"$work/deploy2.log" 2>&1 \
   || { cat "$work/deploy2.log" >&2; exit 1; }
 nonce_after="$(rpc_call eth_getTransactionCount '["0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266","latest"]')"
 cmp -s "$deployment" "$work/first.json" || { echo "a second deployment recorded other addresses" >&2; exit 1; }
