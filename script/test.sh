@@ -9,9 +9,11 @@ cd "$root"
 ./script/bootstrap.sh
 # Benchmarks (`cargo bench`) are not tests: they run for minutes and record figures.
 cargo test --workspace
-# The Foundry tests, through `forge snapshot --check`: it runs them all and fails when a test's gas differs
+# Solidity formatting (generated verifiers excepted), then the Foundry tests through `forge snapshot
+# --check`: it runs them all and fails when a test's gas differs
 # from .gas-snapshot, or (--gas-snapshot-check) a verify path's own gas (`snapshotGasLastCall`) differs
 # from snapshots/*.json. After an intended change: `forge snapshot` and commit both.
 source script/foundry.sh
+"$forge" fmt --check
 "$forge" snapshot --check --gas-snapshot-check true
 ./script/test-deploy.sh

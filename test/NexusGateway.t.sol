@@ -29,6 +29,16 @@ contract NexusGatewayTest is NexusTest, INexusGatewayEvents {
         fixture = loadFixture("demo");
     }
 
+    /// @notice Routes are add-only: another verifier for the demo key cannot take its selector.
+    function expectRouteNotReplaceable() internal {
+        NexusVerifierDemo replacement = new NexusVerifierDemo();
+        vm.prank(OWNER);
+        vm.expectRevert(
+            abi.encodeWithSelector(INexusGatewayErrors.RouteExists.selector, fixture.selector, address(verifier))
+        );
+        gateway.addRoute(address(replacement));
+    }
+
     function test_VerifyProof_ThroughGateway() public view {
         gateway.verifyProof(fixture.programVKey, fixture.publicValues, fixture.proof);
     }
@@ -88,12 +98,7 @@ contract NexusGatewayTest is NexusTest, INexusGatewayEvents {
         vm.prank(OWNER);
         vm.expectRevert(frozenError);
         gateway.freezeRoute(fixture.selector);
-        NexusVerifierDemo replacement = new NexusVerifierDemo();
-        vm.prank(OWNER);
-        vm.expectRevert(
-            abi.encodeWithSelector(INexusGatewayErrors.RouteExists.selector, fixture.selector, address(verifier))
-        );
-        gateway.addRoute(address(replacement));
+        expectRouteNotReplaceable();
     }
 
     function test_RevertWhen_FreezeUnknownRoute() public {
@@ -109,17 +114,14 @@ contract NexusGatewayTest is NexusTest, INexusGatewayEvents {
         vm.prank(OWNER);
         gateway.addRoute(address(mock));
         // Both routes work side by side.
-        gateway.verifyProof(fixture.programVKey, fixture.publicValues, mock.mockProof(fixture.programVKey, fixture.publicValues));
+        gateway.verifyProof(
+            fixture.programVKey, fixture.publicValues, mock.mockProof(fixture.programVKey, fixture.publicValues)
+        );
         gateway.verifyProof(fixture.programVKey, fixture.publicValues, fixture.proof);
     }
 
     function test_RevertWhen_RouteExists() public {
-        NexusVerifierDemo replacement = new NexusVerifierDemo();
-        vm.prank(OWNER);
-        vm.expectRevert(
-            abi.encodeWithSelector(INexusGatewayErrors.RouteExists.selector, fixture.selector, address(verifier))
-        );
-        gateway.addRoute(address(replacement));
+        expectRouteNotReplaceable();
     }
 
     function test_RevertWhen_VerifierNotContract() public {
