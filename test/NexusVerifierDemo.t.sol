@@ -82,9 +82,9 @@ contract NexusVerifierDemoTest is NexusTest {
     }
 
     function test_RevertWhen_ProofWordTampered() public {
-        // Flipping the low bit of any coordinate moves the point off its curve. A and C are refused before
-        // any precompile runs; B by the pairing precompile, which consumes the gas it is given, hence the
-        // cap per call (the test's own gas would otherwise shrink 64-fold with each B).
+        // Flipping the low bit of any coordinate moves the point off its curve, which the verifier finds
+        // before any precompile runs. The gas cap per call keeps the test's own gas safe should that ever
+        // regress to a failing precompile (which consumes all the gas it is given).
         uint8[8] memory pointOf = [0, 0, 1, 1, 1, 1, 2, 2];
         for (uint256 word = 0; word < 8; word++) {
             vm.expectRevert(

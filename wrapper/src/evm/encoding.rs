@@ -80,9 +80,8 @@ pub fn encode_proof(selector: Selector, proof: &Proof<Bn254>) -> [u8; PROOF_LENG
 }
 
 /// Decodes an encoded proof with the checks the Solidity verifier makes, in its order: length, every
-/// coordinate below `q`, `A` and `C` on G1, `B` on G2's curve and in the prime-order subgroup (on chain
-/// the pairing precompile checks those two; the contract then reports `ProofPointNotOnCurve(1)` or, for
-/// the subgroup, `ProofInvalid()`).
+/// coordinate below `q`, every point on its curve, and `B` in the prime-order subgroup (on chain the
+/// pairing precompile checks that, and the contract reports `ProofInvalid()`).
 ///
 /// # Errors
 /// [`EvmError::ProofLength`], [`EvmError::CoordinateOutOfRange`], [`EvmError::PointNotOnCurve`],
@@ -106,12 +105,11 @@ pub fn decode_proof(bytes: &[u8]) -> Result<(Selector, Proof<Bn254>), EvmError> 
     let b = G2Affine::new_unchecked(ark_bn254::Fq2::new(bx0, bx1), ark_bn254::Fq2::new(by0, by1));
     let c = G1Affine::new_unchecked(cx, cy);
     // Zeros encode the point at infinity, which arkworks counts as on the curve; the Solidity verifier
-    // refuses it (no honest proof has it), and so does this twin. The order is the contract's: A and C
-    // before any precompile runs, B when the pairing precompile has refused it.
+    // refuses it (no honest proof has it), and so does this twin.
     let on_curve = [
         (ProofPoint::A, a.is_on_curve() && !a.is_zero()),
-        (ProofPoint::C, c.is_on_curve() && !c.is_zero()),
         (ProofPoint::B, b.is_on_curve() && !b.is_zero()),
+        (ProofPoint::C, c.is_on_curve() && !c.is_zero()),
     ];
     for (point, ok) in on_curve {
         if !ok {

@@ -24,11 +24,12 @@ pub(crate) fn compile(path: &str, source: &str, contract: &str) -> Vec<u8> {
         root.join("node_modules/solc").is_dir(),
         "node_modules/solc is missing: run script/bootstrap.sh (it installs solc-js and forge)"
     );
-    // Keep in step with foundry.toml: optimizer on, 1,000,000 runs, prague, no metadata hash.
+    // Keep in step with foundry.toml: via IR, optimizer on, 1,000,000 runs, prague, no metadata hash.
     let input = json!({
         "language": "Solidity",
         "sources": { path: { "content": source } },
         "settings": {
+            "viaIR": true,
             "optimizer": { "enabled": true, "runs": 1_000_000 },
             "evmVersion": "prague",
             "metadata": { "bytecodeHash": "none", "appendCBOR": false },
