@@ -14,11 +14,11 @@ if ! rustup target list --installed | grep -qx riscv32im-unknown-none-elf; then
   rustup target add riscv32im-unknown-none-elf
 fi
 
-# 2. The EVM toolchain (forge, anvil, solc-js, OpenZeppelin) pinned by package-lock.json.
+# 2. The EVM toolchain (forge, anvil, solc-js, OpenZeppelin, snarkjs) pinned by package-lock.json.
 stamp=node_modules/.nzero-lock.sha256
 want="$(sha256sum package-lock.json | cut -d' ' -f1)"
 if [ ! -x node_modules/.bin/forge ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-  say "installing npm tools (forge, anvil, solc, @openzeppelin/contracts)"
+  say "installing npm tools (forge, anvil, solc, @openzeppelin/contracts, snarkjs)"
   # `npm ci` rejects this lock file (npm 11 omits the other platforms' optional binaries from it);
   # `npm install` installs the same locked versions.
   npm install --no-audit --no-fund --loglevel=error

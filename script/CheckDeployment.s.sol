@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+pragma solidity ^0.8.24;
+
+import {INexusVerifierErrors} from "../contracts/INexusVerifier.sol";
+import {NexusGateway} from "../contracts/NexusGateway.sol";
+import {NexusVerifierDemo} from "../contracts/generated/NexusVerifierDemo.sol";
+import {Fixture, NexusTest} from "../test/utils/NexusTest.sol";
+import {vm} from "../test/utils/Vm.sol";
+
+/// @title Checks a local deployment made by Deploy.s.sol against the chain
+/// @notice forge script script/CheckDeployment.s.sol --rpc-url http://127.0.0.1:PORT   (no broadcast)
+///         The addresses in deployments/<chainId>.json are the CREATE2 addresses of the current bytecode,
+///         the gateway belongs to the recorded owner and routes the demo selector, and a proof from
+///         test/fixtures verifies through the deployed gateway while a tampered one is refused.
+contract CheckDeployment is NexusTest {
+    function run() external view {
+        string memory json = vm.readFile(string.concat("deployments/", vm.toString(block.chainid), ".json"));
+        bytes32 salt = vm.parseJsonBytes32(json, ".salt");
+        address owner = vm.parseJsonAddress(json, ".owner");
+        NexusGateway gateway = NexusGateway(vm.parseJsonAddress(json, ".gateway"));
+        address demo = vm.parseJsonAddress(json, ".verifiers.NexusVerifierDemo");
+
+        bytes memory gatewayInit = abi.encodePacked(type(NexusGateway).creationCode, abi.encode(owner));
+        assertEq(address(gateway), vm.computeCreate2Address(salt, keccak256(gatewayInit)), "gateway address");
+        assertEq(demo, vm.computeCreate2Address(salt, keccak256(type(NexusVerifierDemo).creationCode)), "verifier");
+        assertEq(gateway.owner(), owner, "owner");
+
+        Fixture memory f = loadFixture("demo");
+        (address routed, bool frozen) = gateway.routes(f.selector);
+        assertEq(routed, demo, "route");
+        assertTrue(!frozen, "route frozen");
+
+        gateway.verifyProof(f.programVKey, f.publicValues, f.proof);
+        try gateway.verifyProof(f.programVKey, bytes.concat(f.publicValues, hex"00"), f.proof) {
+            revert("the deployed gateway accepted a proof for other public values");
+        } catch (bytes memory reason) {
+            assertTrue(bytes4(reason) == INexusVerifierErrors.ProofInvalid.selector, "rejected with ProofInvalid");
+        }
+    }
+}

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+pragma solidity ^0.8.24;
+
+import {INexusRoutedVerifier} from "../contracts/INexusVerifier.sol";
+import {NexusGateway} from "../contracts/NexusGateway.sol";
+import {NexusVerifierDemo} from "../contracts/generated/NexusVerifierDemo.sol";
+import {vm} from "../test/utils/Vm.sol";
+
+/// @title Deploys the gateway and the verifiers at deterministic addresses and routes them
+/// @notice forge script script/Deploy.s.sol --rpc-url $ETH_RPC_URL --broadcast   (PRIVATE_KEY in the env)
+///         Contracts are created through the deterministic CREATE2 deployment proxy, so their addresses
+///         depend only on the salt (NZERO_SALT, optional), the bytecode and, for the gateway, its owner (the
+///         key's address). Re-running is safe: what exists is kept, missing routes are added. The result
+///         goes to deployments/<chainId>.json.
+contract Deploy {
+    /// @notice The deterministic deployment proxy (present on most chains, and on anvil by default).
+    address public constant CREATE2_FACTORY = 0x4e59b44847b379578588920cA78FbF26c0B4956C;
+    /// @notice The chain id of a local anvil: the only chain that gets the demo verifier.
+    uint256 public constant LOCAL_CHAIN_ID = 31337;
+
+    function run() external {
+        uint256 key = vm.envUint("PRIVATE_KEY");
+        address owner = vm.addr(key);
+        bytes32 salt = vm.envOr("NZERO_SALT", keccak256("nexus-zero"));
+        vm.startBroadcast(key);
+        NexusGateway gateway =
+            NexusGateway(deploy(salt, abi.encodePacked(type(NexusGateway).creationCode, abi.encode(owner))));
+        string memory verifiers = "{}";
+        // The demo verifier's key comes from a seed committed in this repository: anyone can forge its
+        // proofs. It exists for local tests only, never on a chain with value.
+        if (block.chainid == LOCAL_CHAIN_ID) {
+            address demo = deploy(salt, type(NexusVerifierDemo).creationCode);
+            route(gateway, demo);
+            verifiers = vm.serializeAddress("verifiers", "NexusVerifierDemo", demo);
+        }
+        vm.stopBroadcast();
+
+        vm.serializeUint("deployment", "chain_id", block.chainid);
+        vm.serializeBytes32("deployment", "salt", salt);
+        vm.serializeAddress("deployment", "owner", owner);
+        vm.serializeAddress("deployment", "create2_factory", CREATE2_FACTORY);
+        vm.serializeString("deployment", "verifiers", verifiers);
+        string memory json = vm.serializeAddress("deployment", "gateway", address(gateway));
+        vm.createDir("deployments", true);
+        vm.writeJson(json, string.concat("deployments/", vm.toString(block.chainid), ".json"));
+    }
+
+    /// @notice The CREATE2 address of `initCode` under `salt`, deploying it there if nothing is there yet.
+    function deploy(bytes32 salt, bytes memory initCode) internal returns (address deployed) {
+        deployed = vm.computeCreate2Address(salt, keccak256(initCode));
+        if (deployed.code.length == 0) {
+            (bool ok,) = CREATE2_FACTORY.call(abi.encodePacked(salt, initCode));
+            require(ok && deployed.code.length != 0, "CREATE2 deployment failed");
+        }
+    }
+
+    /// @notice Routes `verifier` in `gateway` unless its selector is routed already (to it: fine; to
+    ///         another verifier: the deployment is inconsistent and stops).
+    function route(NexusGateway gateway, address verifier) internal {
+        bytes4 selector = INexusRoutedVerifier(verifier).SELECTOR();
+        (address routed,) = gateway.routes(selector);
+        if (routed == address(0)) gateway.addRoute(verifier);
+        else require(routed == verifier, "selector routed to another verifier");
+    }
+}
