@@ -7,12 +7,14 @@
 //!   composition check;
 //! - [`substitution`]: how proof-dependent values (lookup elements, claimed sums) reach those evals;
 //! - [`merkle`]: openings of lifted Merkle commitments, and their witnesses;
-//! - [`pcs`]: the DEEP quotients, the first FRI layer's values at the queries.
+//! - [`pcs`]: the DEEP quotients, the first FRI layer's values at the queries;
+//! - [`fri`]: Stwo's FRI verifier over a fixed shape (commit, queries, per-query folds), and its witness.
 
 mod air;
 mod bound;
 mod circle;
 mod fields;
+pub mod fri;
 pub mod merkle;
 pub mod pcs;
 mod substitution;
