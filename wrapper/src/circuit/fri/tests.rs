@@ -226,32 +226,28 @@ fn folds_by_alphas_out_of_sync_leave_it_unsatisfied() {
         let log_degree = 6;
         let column = evaluation(&mut Rng::new(12), log_degree, config.log_blowup_factor);
         let twiddles = CpuBackend::precompute_twiddles(column.domain.half_coset);
-        let mut prover_channel = Poseidon2Channel::default();
-        prover_channel.mix_u64(1);
-        let prover = FriProver::<CpuBackend, Poseidon2MerkleChannel>::commit(
-            &mut prover_channel,
-            config,
-            &column,
-            &twiddles,
-        );
+        // A prover whose transcript has one more mix than the verifier's.
+        let decommit = |queries: &Queries| {
+            let mut prover_channel = Poseidon2Channel::default();
+            prover_channel.mix_u64(1);
+            FriProver::<CpuBackend, Poseidon2MerkleChannel>::commit(
+                &mut prover_channel,
+                config,
+                &column,
+                &twiddles,
+            )
+            .decommit_on_queries(queries)
+            .proof
+        };
 
         let shape = FriShape::new(config, log_degree).unwrap();
+        let log_size = shape.first_layer().log_size;
         let mut channel = Poseidon2Channel::default();
         // The roots are the prover's; the verifier's transcript draws its own alphas and queries.
-        let proof_roots = prover.decommit_on_queries(&Queries::new(&[0], shape.first_layer().log_size)).proof;
-        FriCommitment::new(&mut channel, &shape, proof_roots).unwrap();
-        let raw_queries = draw_queries(&mut channel, shape.first_layer().log_size, config.n_queries);
-        let queries = Queries::new(&raw_queries, shape.first_layer().log_size);
-        // The same prover again (same roots and alphas), decommitting at the verifier's queries.
-        let mut prover_channel = Poseidon2Channel::default();
-        prover_channel.mix_u64(1);
-        let prover = FriProver::<CpuBackend, Poseidon2MerkleChannel>::commit(
-            &mut prover_channel,
-            config,
-            &column,
-            &twiddles,
-        );
-        let proof = prover.decommit_on_queries(&queries).proof;
+        FriCommitment::new(&mut channel, &shape, decommit(&Queries::new(&[0], log_size))).unwrap();
+        let raw_queries = draw_queries(&mut channel, log_size, config.n_queries);
+        let queries = Queries::new(&raw_queries, log_size);
+        let proof = decommit(&queries);
         let sorted_values = queries.iter().map(|&p| column.values.at(p)).collect_vec();
         let witness = FriCommitment::new(&mut Poseidon2Channel::default(), &shape, proof.clone())
             .unwrap()
@@ -330,7 +326,7 @@ fn layer_cost(circle: bool, layer: LayerShape) -> usize {
     let fr = || FrVar::new_witness(cs.clone(), || Ok(Fr::from(0u64))).unwrap();
     let qm31 = || QM31Var::new_witness(cs.clone(), || Ok(SecureField::from(0))).unwrap();
     let root = fr();
-    let alpha_powers = (0..layer.fold_step).map(|_| qm31()).collect_vec();
+    let alpha_powers = (0..layer.subset_size()).map(|_| qm31()).collect_vec();
     let value = qm31();
     let bits =
         (0..layer.log_size).map(|_| Boolean::new_witness(cs.clone(), || Ok(false)).unwrap()).collect_vec();
@@ -364,13 +360,13 @@ fn verifier_cost(shape: &FriShape) -> (usize, usize, usize) {
 /// 128 constraints, comes on top). `fold_step` 1 at log size `m`: the selection and equality (~12), two
 /// leaves and their node (3 permutations, 720), `m - 1` Merkle levels (241 each), the subset's domain
 /// point (~17 per bit) and one fold (~150). `fold_step` 3 (packed leaves): two leaves and a node, `m - 3`
-/// levels, the point, seven folds (~2,150).
+/// levels, the point (reduced once) and seven folds (~1,000, of which the seven inverses ~650).
 #[test]
 fn constraint_counts_per_query_and_layer() {
     let counts =
         [(1, true, 22), (1, false, 21), (1, false, 10), (3, true, 22), (3, false, 19), (3, false, 10)]
             .map(|(fold_step, circle, log_size)| layer_cost(circle, LayerShape::new(log_size, fold_step)));
-    assert_eq!(counts, [6304, 6026, 3083, 7859, 7343, 4958]);
+    assert_eq!(counts, [6304, 6026, 3083, 6542, 6026, 3641]);
 }
 
 /// Totals for a column of degree below 2^19 (first layer 2^22: blowup 8), 27 queries, a constant last
@@ -378,10 +374,10 @@ fn constraint_counts_per_query_and_layer() {
 #[test]
 fn constraint_totals_for_a_2_19_column() {
     let expected = [
-        (131_456, 25_192, 79_829, 2_312_031),
-        (131_456, 17_560, 43_387, 1_320_465),
-        (172_928, 15_016, 41_751, 1_315_221),
-        (248_960, 13_320, 49_052, 1_586_684),
+        (131_456, 25_192, 79_810, 2_311_518),
+        (131_456, 20_125, 39_192, 1_209_765),
+        (172_928, 21_856, 33_764, 1_106_412),
+        (248_960, 27_000, 38_717, 1_321_319),
     ];
     for (fold_step, expected) in (1..=4).zip(expected) {
         let shape = FriShape::new(FriConfig::new(0, 3, 27, fold_step), 19).unwrap();
@@ -394,4 +390,21 @@ fn constraint_totals_for_a_2_19_column() {
         );
         assert_eq!((witness, transcript, query, total), expected, "fold step {fold_step}");
     }
+}
+
+#[test]
+fn wide_product_matches_native() {
+    let cs = ConstraintSystem::<Fr>::new_ref();
+    let mut rng = Rng::new(14);
+    for _ in 0..5 {
+        let (a, b) = (rng.qm31(), rng.qm31());
+        let (x, y) = (
+            QM31Var::new_witness(cs.clone(), || Ok(a)).unwrap(),
+            QM31Var::new_witness(cs.clone(), || Ok(b)).unwrap(),
+        );
+        // A wide operand (a product, ~2^94) stays unreduced.
+        let wide = &x * &y;
+        assert_eq!(mul_wide(&x, &wide).value().unwrap(), a * a * b);
+    }
+    assert!(cs.is_satisfied().unwrap());
 }
