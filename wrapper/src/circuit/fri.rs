@@ -21,10 +21,12 @@
 //! deduplicated decommitments, each raw query's subsets and Merkle siblings, replaying Stwo's position and
 //! value bookkeeping (`compute_decommitment_positions_and_rebuild_evals`, `build_merkle_verification_inputs`).
 //!
-//! Costs per query and layer (pinned in the tests, `fold_step` 1 / 3 at a layer of log size `m`): a
-//! subset value is a canonical QM31 witness (128 constraints); the subset's leaves and their subtree (3
-//! permutations unpacked; 1 or 3 packed); a Merkle level 241; the domain point about 21 per position bit;
-//! the folds one M31 inverse (66) and a few products each.
+//! Costs per query and layer (pinned in the tests): the subset's witness, `2^fold_step` canonical QM31s
+//! at 128 constraints each; its leaves and their subtree (3 permutations unpacked, 1 or 3 packed); one
+//! Merkle level (241) per position bit above the subset; the subset's domain point (about 17 per bit); the
+//! folds, one M31 inverse (65 to 130) per pair and a few products. At a layer of log size 22: 6,304 with
+//! `fold_step` 1, 6,542 with `fold_step` 3. Totals for a column of degree below 2^19 with blowup 8 and
+//! 27 queries: 2.31M constraints with `fold_step` 1, 1.21M with 2, 1.11M with 3, 1.32M with 4.
 
 use std::collections::BTreeMap;
 
@@ -46,7 +48,7 @@ use stwo::core::vcs_lifted::verifier::LOG_PACKED_LEAF_SIZE;
 
 use super::CircuitError;
 use super::circle::{CirclePointVar, domain_point_at_bitrev};
-use super::fields::{M31Var, QM31Var};
+use super::fields::{CM31Var, M31Var, QM31Var};
 use super::merkle::{MerkleWitnessError, authentication_paths, enforce_merkle_path};
 use crate::channel::{Poseidon2ChannelVar, hash_leaf_var, hash_node_var};
 use crate::poseidon2::FrVar;
@@ -553,6 +555,9 @@ pub struct FriVerifierVar {
     proof: FriProofVar,
     /// The first layer's alpha, then each inner layer's.
     alphas: Vec<QM31Var>,
+    /// Per layer, `alpha^β` for `β < 2^fold_step`, canonical, shared by all queries (see
+    /// [`fold_subset`]).
+    alpha_powers: Vec<Vec<QM31Var>>,
 }
 
 impl FriVerifierVar {
@@ -580,7 +585,30 @@ impl FriVerifierVar {
         }
         let coefficients: Vec<_> = proof.last_layer_poly.iter().map(QM31Var::canonical_fr).try_collect()?;
         channel.mix_felts(&coefficients)?;
-        Ok(Self { shape: shape.clone(), proof, alphas })
+        let alpha_powers = shape
+            .layers()
+            .zip(&alphas)
+            .map(|(layer, alpha)| {
+                // alpha^(2^i), each the square of the last; then alpha^β as products of those.
+                let mut squares = vec![alpha.clone()];
+                for _ in 1..layer.fold_step {
+                    let square = squares[squares.len() - 1].square().reduce()?;
+                    squares.push(square);
+                }
+                let mut powers = vec![QM31Var::one()];
+                for beta in 1..layer.subset_size() {
+                    let (lowest, rest) = (beta.trailing_zeros() as usize, beta & (beta - 1));
+                    let power = if rest == 0 {
+                        squares[lowest].clone()
+                    } else {
+                        (&powers[rest] * &squares[lowest]).reduce()?
+                    };
+                    powers.push(power);
+                }
+                Ok::<_, SynthesisError>(powers)
+            })
+            .try_collect()?;
+        Ok(Self { shape: shape.clone(), proof, alphas, alpha_powers })
     }
 
     /// The shape.
@@ -633,7 +661,7 @@ impl FriVerifierVar {
         let mut bits = &bits[..first.log_size as usize];
         let mut value = first_layer_value.clone();
         for (l, ((layer, root), layer_witness)) in self.shape.layers().zip(roots).zip(witness).enumerate() {
-            value = fold_layer(l == 0, layer, root, &self.alphas[l], bits, &value, layer_witness)?;
+            value = fold_layer(l == 0, layer, root, &self.alpha_powers[l], bits, &value, layer_witness)?;
             bits = &bits[layer.fold_step as usize..];
         }
         // The last layer: the polynomial at the x of the query's point of the line domain, i.e. of the
@@ -655,13 +683,16 @@ fn fold_layer(
     circle: bool,
     layer: &LayerShape,
     root: &FrVar,
-    alpha: &QM31Var,
+    alpha_powers: &[QM31Var],
     bits: &[Boolean<Fr>],
     value: &QM31Var,
     witness: &FriLayerWitnessVar,
 ) -> Result<QM31Var, CircuitError> {
     let fold_step = layer.fold_step as usize;
-    if witness.subset.len() != layer.subset_size() || witness.siblings.len() != layer.path_len() {
+    if witness.subset.len() != layer.subset_size()
+        || witness.siblings.len() != layer.path_len()
+        || alpha_powers.len() != layer.subset_size()
+    {
         return Err(SynthesisError::Unsatisfiable.into());
     }
     // The query's entry: subset[low fold_step bits] = value.
@@ -692,11 +723,9 @@ fn fold_layer(
     let start_bits =
         std::iter::repeat_n(Boolean::FALSE, low_zeros).chain(bits[fold_step..].iter().cloned()).collect_vec();
     let start = domain_point_at_bitrev(&start_bits, log_size)?;
-    Ok(if circle {
-        fold_circle(&witness.subset, &start, alpha)?
-    } else {
-        fold_coset_var(witness.subset.clone(), &start, alpha)?
-    })
+    // With several folds, reduced once: each fold's twiddle is a linear combination of its coordinates.
+    let start = if fold_step > 1 { start.reduce()? } else { start };
+    Ok(fold_subset(&witness.subset, &twiddles(circle, layer.fold_step, &start), alpha_powers)?)
 }
 
 /// `values[s]` for the index `s` with little-endian `bits`: `sum_m c_m prod_{i in m} b_i` with the Möbius
@@ -727,58 +756,86 @@ fn offset(log_size: u32, index: usize) -> stwo::core::circle::CirclePoint<M31> {
     Coset::new(CirclePointIndex::zero(), log_size).at(index)
 }
 
-/// The butterfly and fold of `ibutterfly` then `f0 + alpha·f1`: `(a + b) + alpha·(a - b)·t` for the
-/// inverse twiddle `t`.
-fn fold_pair(a: &QM31Var, b: &QM31Var, twiddle: &M31Var, alpha: &QM31Var) -> Result<QM31Var, SynthesisError> {
-    let twiddle_inverse = twiddle.inverse()?;
-    Ok(a + b + alpha * (a - b).mul_m31(&twiddle_inverse))
-}
-
-/// `SparseEvaluation::fold_circle` of one subset whose first point is `start`: `fold_circle_into_line`
-/// (pairs by `y⁻¹` of their first point), then `fold_coset` by `alpha²` for the remaining folds.
-fn fold_circle(
-    subset: &[QM31Var],
-    start: &CirclePointVar<M31Var>,
-    alpha: &QM31Var,
-) -> Result<QM31Var, SynthesisError> {
-    let fold_step = subset.len().ilog2();
-    let line: Vec<QM31Var> = subset
-        .chunks(2)
-        .enumerate()
-        .map(|(i, pair)| {
-            // CircleDomain(Coset(start, f - 1)).at(bit_reverse(2i, f)), in its first half.
-            let point = start.add_base(offset(fold_step - 1, bit_reverse_index(2 * i, fold_step)));
-            fold_pair(&pair[0], &pair[1], &point.y, alpha)
-        })
-        .try_collect()?;
-    if fold_step == 1 { Ok(line[0].clone()) } else { fold_coset_var(line, start, &alpha.square()) }
-}
-
-/// `fold_coset` of `values` over the line domain `Coset(start, log)` (`2^log` values): at each level the
-/// pairs fold by `x⁻¹` of their first point, then the domain doubles and `alpha` squares.
-fn fold_coset_var(
-    mut values: Vec<QM31Var>,
-    start: &CirclePointVar<M31Var>,
-    alpha: &QM31Var,
-) -> Result<QM31Var, SynthesisError> {
+/// The twiddles of a subset's folds whose first domain point is `start`, level by level (`2^(f - 1 - i)`
+/// pairs at level `i`), as `SparseEvaluation::fold_circle` / `fold_line` take them: for the first layer,
+/// the `y` of each pair's first point of `CircleDomain(Coset(start, f - 1))`, then the `x` of the line
+/// domain `Coset(start, f - 1)`, doubling after each level; for inner layers the `x` of `Coset(start, f)`,
+/// doubling after each level. Sums with constant points: linear combinations, no constraint; a doubling 2.
+fn twiddles(circle: bool, fold_step: u32, start: &CirclePointVar<M31Var>) -> Vec<Vec<M31Var>> {
     let mut initial = start.clone();
-    let mut alpha = alpha.clone();
-    while values.len() > 1 {
-        let log_size = values.len().ilog2();
+    (0..fold_step)
+        .map(|level| {
+            // 2^k values at this level.
+            let k = fold_step - level;
+            let pairs = 0..1usize << (k - 1);
+            if circle && level == 0 {
+                return pairs.map(|j| start.add_base(offset(k - 1, bit_reverse_index(2 * j, k))).y).collect();
+            }
+            if level > usize::from(circle) as u32 {
+                initial = initial.double();
+            }
+            pairs.map(|j| initial.add_base(offset(k, bit_reverse_index(2 * j, k))).x).collect()
+        })
+        .collect()
+}
+
+/// The fold of a subset (`fold_circle_into_line` then `fold_coset`, or `fold_coset`), with the alphas
+/// applied last: each level's butterflies `ibutterfly(a, b, t⁻¹)` act on every power of alpha apart, so
+/// that after level `i` a value is `sum_β alpha^β e_β` over `β < 2^(i+1)`, and the result is
+/// `sum_β alpha^β e_β` with `alpha_powers[β] = alpha^β` (canonical, shared by all queries). The last
+/// level's inverse twiddle multiplies the (narrow) alpha power instead of the (wide) difference. Values
+/// widen by one M31 product per level instead of one M31 and one QM31 product, which keeps them below
+/// the width that would force reductions: per level an inverse (66 to 96 constraints) per pair and four
+/// constraints per pair and power, then one QM31 product per power.
+fn fold_subset(
+    subset: &[QM31Var],
+    twiddles: &[Vec<M31Var>],
+    alpha_powers: &[QM31Var],
+) -> Result<QM31Var, SynthesisError> {
+    if alpha_powers.len() != subset.len() || twiddles.is_empty() {
+        return Err(SynthesisError::Unsatisfiable);
+    }
+    // Per value of the level, its components by power of alpha.
+    let mut values: Vec<Vec<QM31Var>> = subset.iter().map(|v| vec![v.clone()]).collect();
+    let (last, levels) = twiddles.split_last().ok_or(SynthesisError::Unsatisfiable)?;
+    for level in levels {
         values = values
             .chunks(2)
-            .enumerate()
-            .map(|(i, pair)| {
-                let x = initial.add_base(offset(log_size, bit_reverse_index(2 * i, log_size))).x;
-                fold_pair(&pair[0], &pair[1], &x, &alpha)
+            .zip(level)
+            .map(|(pair, twiddle)| {
+                let inverse = twiddle.inverse()?;
+                let (a, b) = (&pair[0], &pair[1]);
+                // f0 = a + b (alpha bit clear), f1 = (a - b)·t⁻¹ (alpha bit set).
+                let sums = a.iter().zip(b).map(|(a, b)| a + b);
+                let differences = a.iter().zip(b).map(|(a, b)| (a - b).mul_m31(&inverse)).collect_vec();
+                Ok(sums.chain(differences).collect())
             })
-            .try_collect()?;
-        if values.len() > 1 {
-            alpha = alpha.square();
-            initial = initial.double();
-        }
+            .collect::<Result<_, SynthesisError>>()?;
     }
-    Ok(values.pop().unwrap_or_else(QM31Var::zero))
+    let ([a, b], [twiddle]) = (values.as_slice(), last.as_slice()) else {
+        return Err(SynthesisError::Unsatisfiable);
+    };
+    let inverse = twiddle.inverse()?;
+    let half = a.len();
+    let mut result = QM31Var::zero();
+    for (beta, (a, b)) in a.iter().zip(b).enumerate() {
+        let sum = a + b;
+        result += if beta == 0 { sum } else { mul_wide(&alpha_powers[beta], &sum) };
+        result += mul_wide(&alpha_powers[beta + half].mul_m31(&inverse), &(a - b));
+    }
+    Ok(result)
+}
+
+/// The QM31 product `ac + R·bd + ((a + b)(c + d) - ac - bd)·u` (nine constraints) with `R·bd` by additions
+/// (`(2 + i)(x + yi) = (2x - y) + (x + 2y)i`): the product by the constant `R` would reduce `bd` once
+/// wider than a product's operand (2^120), while here only the operands must be narrower than that.
+fn mul_wide(lhs: &QM31Var, rhs: &QM31Var) -> QM31Var {
+    let (QM31Var(a, b), QM31Var(c, d)) = (lhs.mul_ready(), rhs.mul_ready());
+    let ac = &a * &c;
+    let bd = &b * &d;
+    let cross = (&a + &b) * (&c + &d);
+    let r_bd = CM31Var(bd.0.double() - &bd.1, &bd.0 + bd.1.double());
+    QM31Var(&ac + r_bd, cross - ac - bd)
 }
 
 /// `LinePoly::eval_at_point`: the coefficients (bit-reversed) folded by `x, π(x), π²(x), …`.
@@ -801,3 +858,6 @@ fn eval_line_poly(coefficients: &[QM31Var], x: &M31Var) -> Result<QM31Var, Synth
     }
     Ok(fold(coefficients, &factors))
 }
+
+#[cfg(test)]
+mod tests;

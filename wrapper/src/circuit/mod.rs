@@ -7,7 +7,10 @@
 //!   composition check;
 //! - [`substitution`]: how proof-dependent values (lookup elements, claimed sums) reach those evals;
 //! - [`merkle`]: openings of lifted Merkle commitments, and their witnesses;
-//! - [`pcs`]: the DEEP quotients, the first FRI layer's values at the queries.
+//! - [`pcs`]: the DEEP quotients, the first FRI layer's values at the queries;
+//! - [`fri`]: Stwo's FRI verifier over a fixed shape (commit, queries, per-query folds), and its witness;
+//! - [`verifier`]: all of it together, the twin of Stwo's `verify` ([`verifier::verify_stark`]), and the
+//!   native replay that builds its witness ([`verifier::StarkWitness`]).
 
 mod air;
 mod bound;
