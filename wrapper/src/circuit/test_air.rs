@@ -264,3 +264,35 @@ where
     let proof = prove::<SimdBackend, MC>(&[&plain, &lookup], channel, scheme).expect("proves");
     Proved { proof, claimed_sum, elements }
 }
+
+/// A second shape: the plain AIR alone (no preprocessed columns, no lookup) under another configuration
+/// (blowup 2, fold step 2, six queries).
+pub(crate) fn plain_config() -> PcsConfig {
+    PcsConfig { pow_bits: 3, fri_config: FriConfig::new(0, 1, 6, 2), lifting_log_size: None }
+}
+
+/// The plain AIR's component alone.
+pub(crate) fn plain_component() -> FrameworkComponent<SquareChainEval> {
+    FrameworkComponent::new(&mut TraceLocationAllocator::default(), SquareChainEval, SecureField::from(0))
+}
+
+/// A proof of the plain AIR alone under [`plain_config`]: an empty preprocessed tree, then the trace.
+pub(crate) fn prove_plain<MC: MerkleChannel>() -> StarkProof<MC::H>
+where
+    SimdBackend: BackendForChannel<MC>,
+{
+    let config = plain_config();
+    let twiddles = SimdBackend::precompute_twiddles(
+        CanonicCoset::new(PLAIN_LOG_SIZE + 1 + config.fri_config.log_blowup_factor)
+            .circle_domain()
+            .half_coset,
+    );
+    let channel = &mut MC::C::default();
+    config.mix_into(channel);
+    let mut scheme = CommitmentSchemeProver::<SimdBackend, MC>::new(config, &twiddles);
+    scheme.tree_builder().commit(channel);
+    let mut builder = scheme.tree_builder();
+    builder.extend_evals(plain_trace());
+    builder.commit(channel);
+    prove::<SimdBackend, MC>(&[&plain_component()], channel, scheme).expect("proves")
+}

@@ -308,6 +308,12 @@ impl StarkWitness {
         let mut openings = Vec::with_capacity(n_trees);
         for tree in 0..n_trees {
             let height = shape.tree_height(tree);
+            if height == 0 {
+                // No columns: nothing to open (Stwo skips such a tree).
+                let empty = MerkleOpening { leaf: Vec::new(), siblings: Vec::new() };
+                openings.push(vec![empty; raw_queries.len()]);
+                continue;
+            }
             let map =
                 |p: usize| tree_position(p, shape.lifting_log_size, height, tree == PREPROCESSED_TRACE_IDX);
             let distinct = positions.iter().map(|&p| map(p)).dedup().collect_vec();
@@ -538,6 +544,10 @@ pub fn verify_stark(
         let mut row = Vec::new();
         for (t, tree) in scheme.trees.iter().enumerate() {
             let height = shape.tree_height(t);
+            if height == 0 {
+                // No columns, nothing to open: Stwo does not check such a tree either.
+                continue;
+            }
             let tree_bits =
                 tree_position_bits(bits, shape.lifting_log_size, height, t == PREPROCESSED_TRACE_IDX);
             let opening = witness.map(|w| &w.openings[t][q]);
@@ -561,6 +571,10 @@ fn check_row(
     position_bits: &[Boolean<Fr>],
     opening: Option<&MerkleOpening>,
 ) -> Result<Vec<M31Var>, SynthesisError> {
+    if tree.column_log_sizes.is_empty() {
+        // Nothing committed, nothing to open: Stwo does not check such a tree either.
+        return Ok(Vec::new());
+    }
     let order = sorted_column_order(&tree.column_log_sizes);
     // The opening's leaf is in hashing order; the row is wanted in column order.
     let mut row: Vec<Option<M31Var>> = vec![None; order.len()];

@@ -161,3 +161,38 @@ fn malformed_proofs_are_named_errors() {
     });
     assert!(matches!(witness(&few_layers), Err(StarkWitnessError::Fri(_))));
 }
+
+/// The plain AIR alone, another configuration: native transcript and witness, then the circuit.
+fn plain_circuit(proof: &StarkProof<Poseidon2MerkleHasher>, tamper: impl FnOnce(&mut StarkWitness)) -> bool {
+    let component = plain_component();
+    let sizes = Component::trace_log_degree_bounds(&component);
+    let config = plain_config();
+    let channel = &mut Poseidon2Channel::default();
+    config.mix_into(channel);
+    Poseidon2MerkleChannel::mix_root(channel, proof.commitments[0]);
+    Poseidon2MerkleChannel::mix_root(channel, proof.commitments[1]);
+    let trees = [vec![], sizes[1].clone()];
+    let mut witness = StarkWitness::new(&[&component], &config, &trees, channel, proof).expect("a witness");
+    tamper(&mut witness);
+
+    let cs = ConstraintSystem::<Fr>::new_ref();
+    let channel = &mut Poseidon2ChannelVar::default();
+    mix_config(channel, &config).unwrap();
+    let mut scheme = CommitmentSchemeVar::new(config);
+    for (tree, sizes) in trees.iter().enumerate() {
+        let root = FrVar::new_witness(cs.clone(), || Ok(proof.commitments[tree].0)).unwrap();
+        scheme.commit(root, sizes, channel).unwrap();
+    }
+    let counts = verify_stark(&cs, &[&component], channel, scheme, Some(&witness)).unwrap();
+    eprintln!("plain AIR, blowup 2, fold step 2: {} constraints; {counts:?}", cs.num_constraints());
+    cs.is_satisfied().unwrap()
+}
+
+#[test]
+fn another_air_and_shape_without_preprocessed_columns_or_lookups() {
+    let proof = prove_plain::<Poseidon2MerkleChannel>();
+    assert!(plain_circuit(&proof, |_| {}));
+    assert!(!plain_circuit(&proof, |w| w.sampled_values[1][2][0] += SecureField::from(1)));
+    assert!(!plain_circuit(&proof, |w| w.openings[1][0].leaf[3] += BaseField::from(1)));
+    assert!(!plain_circuit(&proof, |w| w.fri.queries[1][1].subset[0] += SecureField::from(1)));
+}
