@@ -555,30 +555,36 @@ fn unused_range_value(witness: &Witness, bits: u32) -> u32 {
     (1..(1 << bits) - 1).find(|&v| counts[v as usize] == M31::from(0)).expect("an unused value")
 }
 
+/// Rewrites the `bits`-bit range table of the range program's honest witness to `values(honest)`
+/// (see [`rewrite_range_table`]): the constraints the result violates, and whether its proof verifies.
+fn range_table_rewritten(
+    bits: u32,
+    values: impl FnOnce(&Witness) -> Vec<u32>,
+) -> (Vec<(ComponentKind, usize, usize)>, bool) {
+    let program = range_program();
+    let (execution, _) = trace(&program, &[], &ExecConfig::default()).expect("the program runs");
+    let (tables, mut witness) = honest_witness(&program, &[]);
+    let (_, _, key) = super::program_key(&program);
+    let values = values(&witness);
+    rewrite_range_table(&mut witness, bits, &values);
+    let failures = super::debug::failing_constraints(&tables, &witness);
+    (failures, accepted(&program, &key, &tables, witness, &execution.public_values))
+}
+
 /// The constraint works on the order the witness writes: the honest table (`0, 1, …`, reset at the
 /// cyclic wrap) is accepted, and so are a rotation (the reset inside, an increment across the wrap)
 /// and a table of several shorter counts, which hold only if Stwo's next row of natural row `i` is
 /// `i + 1 mod n`.
 #[test]
 fn range_tables_accept_every_count_in_witness_order() {
-    let program = range_program();
-    let (execution, _) = trace(&program, &[], &ExecConfig::default()).expect("the program runs");
-    let (tables, honest) = honest_witness(&program, &[]);
-    let (_, _, key) = super::program_key(&program);
     for bits in main_range_tables() {
         let n = 1u32 << bits;
-        let rotated: Vec<u32> = (0..n).map(|i| (i + n / 2 + 3) % n).collect();
-        let mut witness = honest.clone();
-        rewrite_range_table(&mut witness, bits, &rotated);
-        assert!(super::debug::failing_constraints(&tables, &witness).is_empty());
-        assert!(
-            accepted(&program, &key, &tables, witness, &execution.public_values),
-            "the {bits}-bit table rotated"
-        );
+        let rotated = |_: &Witness| (0..n).map(|i| (i + n / 2 + 3) % n).collect();
+        assert_eq!(range_table_rewritten(bits, rotated), (vec![], true), "the {bits}-bit table rotated");
     }
     // Counts of 4, 12 and the rest of the 11-bit table, each back to 0.
     let values: Vec<u32> = (0..4).chain(0..12).chain(0..(1 << 11) - 16).collect();
-    let mut witness = honest.clone();
+    let (tables, mut witness) = honest_witness(&range_program(), &[]);
     // The lookups cannot balance with values missing, so only the constraints are checked here.
     witness.columns[component_index(ComponentKind::Range(11))][1] =
         values.iter().map(|&v| M31::from(v)).collect();
@@ -589,20 +595,14 @@ fn range_tables_accept_every_count_in_witness_order() {
 /// value breaks `(v_next - v - 1) · v_next = 0`, and the proof fails.
 #[test]
 fn a_range_table_that_skips_a_value_is_rejected() {
-    let program = range_program();
-    let (execution, _) = trace(&program, &[], &ExecConfig::default()).expect("the program runs");
-    let (tables, honest) = honest_witness(&program, &[]);
-    let (_, _, key) = super::program_key(&program);
     for bits in [13, 16] {
-        let skipped = unused_range_value(&honest, bits);
-        let values: Vec<u32> = (0..1 << bits).map(|i| if i < skipped { i } else { i + 1 }).collect();
-        let mut witness = honest.clone();
-        rewrite_range_table(&mut witness, bits, &values);
-        assert_eq!(
-            super::debug::failing_constraints(&tables, &witness),
-            [(ComponentKind::Range(bits), skipped as usize - 1, 0)]
-        );
-        assert!(!accepted(&program, &key, &tables, witness, &execution.public_values), "{bits} bits");
+        let mut skipped = 0;
+        let (failures, accepted) = range_table_rewritten(bits, |honest| {
+            skipped = unused_range_value(honest, bits);
+            (0..1 << bits).map(|i| if i < skipped { i } else { i + 1 }).collect()
+        });
+        assert_eq!(failures, [(ComponentKind::Range(bits), skipped as usize - 1, 0)]);
+        assert!(!accepted, "{bits} bits");
     }
 }
 
@@ -611,21 +611,14 @@ fn a_range_table_that_skips_a_value_is_rejected() {
 /// the wrap is constrained, and the proof fails.
 #[test]
 fn a_range_table_that_exceeds_its_width_is_rejected() {
-    let program = range_program();
-    let (execution, _) = trace(&program, &[], &ExecConfig::default()).expect("the program runs");
-    let (tables, honest) = honest_witness(&program, &[]);
-    let (_, _, key) = super::program_key(&program);
     for bits in [11, 16] {
         let n = 1u32 << bits;
-        let unused = unused_range_value(&honest, bits);
-        let values: Vec<u32> = (unused + 1..=n).chain(0..unused).collect();
-        let mut witness = honest.clone();
-        rewrite_range_table(&mut witness, bits, &values);
-        assert_eq!(
-            super::debug::failing_constraints(&tables, &witness),
-            [(ComponentKind::Range(bits), n as usize - 1, 0)]
-        );
-        assert!(!accepted(&program, &key, &tables, witness, &execution.public_values), "{bits} bits");
+        let (failures, accepted) = range_table_rewritten(bits, |honest| {
+            let unused = unused_range_value(honest, bits);
+            (unused + 1..=n).chain(0..unused).collect()
+        });
+        assert_eq!(failures, [(ComponentKind::Range(bits), n as usize - 1, 0)]);
+        assert!(!accepted, "{bits} bits");
     }
 }
 
