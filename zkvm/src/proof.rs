@@ -178,8 +178,10 @@ pub enum ProofFileError {
 
 /// `NZPROOF\0`.
 const MAGIC: [u8; 8] = *b"NZPROOF\0";
-/// The current proof file format.
-pub const FORMAT_VERSION: u32 = 1;
+/// The current proof file format. Version 2: the wide range tables and the byte-operation table moved
+/// from the preprocessed trace to the main trace (version-1 proofs are read as unsupported, never
+/// misread).
+pub const FORMAT_VERSION: u32 = 2;
 const HEADER_LEN: usize = 8 + 4 + 1 + 8;
 
 /// The hash kind of a proof file, read from its header.

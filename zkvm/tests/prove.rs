@@ -114,6 +114,9 @@ fn proof_files_round_trip_and_reject_damage() {
     let mut version = bytes.clone();
     version[8] = 9;
     assert!(matches!(Native::from_bytes(&version), Err(E::UnsupportedVersion { found: 9 })));
+    // Version 1 had the large lookup tables in the preprocessed trace: rejected, not misread.
+    version[8] = 1;
+    assert!(matches!(Native::from_bytes(&version), Err(E::UnsupportedVersion { found: 1 })));
     let mut longer = bytes.clone();
     longer.push(0);
     assert!(matches!(Native::from_bytes(&longer), Err(E::TrailingBytes(1))));

@@ -1,11 +1,19 @@
 //! The lookup tables: the program, the initial memory image, the range tables, the byte-operation
-//! table and the shift table. Their contents are preprocessed columns (fixed by the program,
-//! committed in the program key); the prover only supplies how often each row was used.
+//! table and the shift table.
+//!
+//! Only what depends on the program, and tables too small to matter, are preprocessed columns
+//! (committed in the program key): the program and image tables, the 7- and 8-bit range tables and
+//! the 64-row shift table. The large fixed tables (range tables of 11 to 16 bits, the 2^16-row
+//! byte-operation table) would make every program key a commitment of 2^19 rows; their contents are
+//! main-trace columns instead, which their own constraints prove correct (see [`RangeTableEval`] and
+//! [`BitwiseTableEval`]). In every table the prover supplies how often each row was used.
 
+use num_traits::{One, Zero};
 use stwo::core::fields::m31::{BaseField, M31};
 use stwo_constraint_framework::preprocessed_columns::PreProcessedColumnId;
-use stwo_constraint_framework::{EvalAtRow, FrameworkEval};
+use stwo_constraint_framework::{EvalAtRow, FrameworkEval, ORIGINAL_TRACE_IDX};
 
+use super::columns::columns;
 use super::lookup::{LIMB, yield_tuple};
 use super::opcode::{Opcode, ProgramRow, SCRATCH_REGISTER};
 use super::relations::Relations;
@@ -16,6 +24,15 @@ pub(crate) const MIN_LOG_SIZE: u32 = 5;
 
 /// The bit widths that have a range table.
 pub const RANGE_BITS: [u32; 7] = [7, 8, 11, 13, 14, 15, 16];
+
+/// Range tables up to this width are preprocessed columns; wider ones carry their values in the main
+/// trace (see [`RangeTableEval`]).
+pub(crate) const MAX_PREPROCESSED_RANGE_BITS: u32 = 8;
+
+/// Whether the `bits`-bit range table's values are a preprocessed column (else a main-trace column).
+pub(crate) const fn range_is_preprocessed(bits: u32) -> bool {
+    bits <= MAX_PREPROCESSED_RANGE_BITS
+}
 
 /// `ceil(log2(n))`, at least [`MIN_LOG_SIZE`].
 pub(crate) fn log_size_for(n: usize) -> u32 {
@@ -40,10 +57,6 @@ const PROGRAM_COLUMNS: [&str; 8] = [
 
 /// The names of the image table's preprocessed columns.
 const IMAGE_COLUMNS: [&str; 4] = ["image_addr", "image_lo", "image_hi", "image_real"];
-
-/// The names of the byte-operation table's preprocessed columns: `a`, `b`, then `a op b` for each
-/// of [`BITWISE_OPS`].
-const BITWISE_COLUMNS: [&str; 5] = ["bitwise_a", "bitwise_b", "bitwise_and", "bitwise_or", "bitwise_xor"];
 
 /// The operations of the byte-operation table, in the order of its multiplicity columns.
 pub(crate) const BITWISE_OPS: [Opcode; 3] = [Opcode::And, Opcode::Or, Opcode::Xor];
@@ -127,13 +140,8 @@ impl PreprocessedTables {
         columns.push((column_id(IMAGE_COLUMNS[1]), image_field(&|_, w| w & 0xffff)));
         columns.push((column_id(IMAGE_COLUMNS[2]), image_field(&|_, w| w >> 16)));
         columns.push((column_id(IMAGE_COLUMNS[3]), image_field(&|_, _| 1)));
-        for bits in RANGE_BITS {
+        for bits in RANGE_BITS.into_iter().filter(|&bits| range_is_preprocessed(bits)) {
             columns.push((column_id(&range_column(bits)), (0..1u32 << bits).map(M31::from).collect()));
-        }
-        let pairs = || (0..1u32 << BITWISE_LOG_SIZE).map(|i| (i & 0xff, i >> 8));
-        let results = [|a, _| a, |_, b| b, |a, b| a & b, |a, b| a | b, |a: u32, b: u32| a ^ b];
-        for (name, f) in BITWISE_COLUMNS.iter().zip(results) {
-            columns.push((column_id(name), pairs().map(|(a, b)| M31::from(f(a, b))).collect()));
         }
         let rows: Vec<[u32; 5]> = (0..1 << SHIFT_LOG_SIZE).map(shift_table_row).collect();
         for (i, name) in SHIFT_COLUMNS.iter().enumerate() {
@@ -148,8 +156,12 @@ pub(crate) fn preprocessed_layout(shape: &crate::proof::ProgramShape) -> Vec<(St
     let mut layout = Vec::new();
     layout.extend(PROGRAM_COLUMNS.iter().map(|n| (n.to_string(), shape.program_log_size)));
     layout.extend(IMAGE_COLUMNS.iter().map(|n| (n.to_string(), shape.image_log_size)));
-    layout.extend(RANGE_BITS.iter().map(|&bits| (range_column(bits), bits)));
-    layout.extend(BITWISE_COLUMNS.iter().map(|n| (n.to_string(), BITWISE_LOG_SIZE)));
+    layout.extend(
+        RANGE_BITS
+            .into_iter()
+            .filter(|&bits| range_is_preprocessed(bits))
+            .map(|bits| (range_column(bits), bits)),
+    );
     layout.extend(SHIFT_COLUMNS.iter().map(|n| (n.to_string(), SHIFT_LOG_SIZE)));
     layout
 }
@@ -205,7 +217,17 @@ impl FrameworkEval for ImageTableEval {
     }
 }
 
-/// A range table: yields `(bits, v)` for every `v < 2^bits`, `multiplicity` times.
+/// A range table: yields `(bits, v)` for every row's value `v`, `multiplicity` times.
+///
+/// Main columns: `multiplicity`, then (for `bits >` [`MAX_PREPROCESSED_RANGE_BITS`]) the value `v`;
+/// narrower tables read `v` from the preprocessed column `0, 1, …, 2^bits - 1`. A main-trace `v` is
+/// trusted only as far as the constraint `(v_next - v - 1) · v_next = 0` goes, with `v_next` the next
+/// row's value on the cyclic trace domain (the last row's successor is the first). Each row therefore
+/// either increments or resets to 0. A cycle of `n = 2^bits` increments would mean `v + n = v`, which
+/// cannot hold as `0 < n < p`: some row resets, and from that 0 the values count up by one to the
+/// next reset, at most `n - 1` steps later. So every value lies in `[0, n - 1]`, and every tuple the
+/// table yields is true whatever the prover writes. (The honest witness writes `0, 1, …, n - 1` in
+/// natural row order, so that every value is there; soundness does not need that.)
 #[derive(Clone, Debug)]
 pub(crate) struct RangeTableEval {
     pub(crate) bits: u32,
@@ -222,8 +244,16 @@ impl FrameworkEval for RangeTableEval {
     }
 
     fn evaluate<E: EvalAtRow>(&self, mut eval: E) -> E {
-        let value = eval.get_preprocessed_column(column_id(&range_column(self.bits)));
         let multiplicity = eval.next_trace_mask();
+        let value = if range_is_preprocessed(self.bits) {
+            eval.get_preprocessed_column(column_id(&range_column(self.bits)))
+        } else {
+            let [value, next] = eval.next_interaction_mask(ORIGINAL_TRACE_IDX, [0, 1]);
+            // (v_next - v - 1) · v_next = 0: the next row increments or resets to 0, so every value is
+            // below 2^bits (see the type's documentation).
+            eval.add_constraint((next.clone() - value.clone() - E::F::one()) * next);
+            value
+        };
         let bits = E::F::from(BaseField::from(self.bits));
         yield_tuple(&mut eval, &self.relations.range, multiplicity, &[bits, value]);
         eval.finalize_logup_in_pairs();
@@ -231,8 +261,43 @@ impl FrameworkEval for RangeTableEval {
     }
 }
 
-/// The byte-operation table: for every pair of bytes `(a, b)` (row `a + 256 b`), yields
-/// `(op, a, b, a op b)` for `op` in [`BITWISE_OPS`], each with its own multiplicity.
+/// The main columns of the `bits`-bit range table with these use counts (one per value): the counts,
+/// then, if the table is not preprocessed, the values `0, 1, …, 2^bits - 1` in natural row order.
+#[cfg(feature = "prover")]
+pub(crate) fn range_table_columns(bits: u32, counts: Vec<u32>) -> Vec<Vec<M31>> {
+    debug_assert_eq!(counts.len(), 1 << bits);
+    let mut columns = vec![counts.into_iter().map(M31::from).collect()];
+    if !range_is_preprocessed(bits) {
+        columns.push((0..1u32 << bits).map(M31::from).collect());
+    }
+    columns
+}
+
+// `BitwiseTableCols::multiplicity` has a column per operation.
+const _: () = assert!(BITWISE_OPS.len() == 3);
+
+columns! {
+    /// A row of the byte-operation table: the bytes `a` and `b` by their bits, and `a & b`.
+    pub(crate) struct BitwiseTableCols {
+        /// How often `(op, a, b, a op b)` is used, one column per operation of [`BITWISE_OPS`].
+        multiplicity: [3],
+        /// The bits of `a`, least significant first.
+        a_bits: [8],
+        /// The bits of `b`, least significant first.
+        b_bits: [8],
+        /// `a & b = Σ 2^i a_i b_i`.
+        and: T,
+    }
+}
+
+/// The byte-operation table: yields `(op, a, b, a op b)` for `op` in [`BITWISE_OPS`], each with its
+/// own multiplicity, for the bytes `a`, `b` of each row (the honest witness puts the pair `(a, b)` at
+/// row [`bitwise_row`]`(a, b)`, so that all 2^16 pairs are there).
+///
+/// The table's contents are main-trace columns, proven rather than trusted: each bit is boolean, so
+/// `a = Σ 2^i a_i` and `b = Σ 2^i b_i` are bytes and `and = Σ 2^i a_i b_i` is exactly the integer
+/// `a & b`; then `a | b = a + b - (a & b)` and `a ^ b = a + b - 2 (a & b)` are integer identities of
+/// values below 2^9, hence field identities. Every tuple entry is linear in the columns.
 #[derive(Clone, Debug)]
 pub(crate) struct BitwiseTableEval {
     pub(crate) relations: Relations,
@@ -248,9 +313,25 @@ impl FrameworkEval for BitwiseTableEval {
     }
 
     fn evaluate<E: EvalAtRow>(&self, mut eval: E) -> E {
-        let [a, b, and, or, xor] = BITWISE_COLUMNS.map(|name| eval.get_preprocessed_column(column_id(name)));
-        for (op, result) in BITWISE_OPS.into_iter().zip([and, or, xor]) {
-            let multiplicity = eval.next_trace_mask();
+        let c = BitwiseTableCols::read(&mut || eval.next_trace_mask());
+        for bit in c.a_bits.iter().chain(&c.b_bits) {
+            // bit · (bit - 1) = 0: booleanity.
+            eval.add_constraint(bit.clone() * (bit.clone() - E::F::one()));
+        }
+        let weight = |i: usize| BaseField::from(1u32 << i);
+        let byte = |bits: &[E::F; 8]| -> E::F {
+            (0..8).fold(E::F::zero(), |acc, i| acc + bits[i].clone() * weight(i))
+        };
+        let (a, b) = (byte(&c.a_bits), byte(&c.b_bits));
+        let and_of_bits =
+            (0..8).fold(E::F::zero(), |acc, i| acc + c.a_bits[i].clone() * c.b_bits[i].clone() * weight(i));
+        // and - Σ 2^i a_i b_i = 0.
+        eval.add_constraint(c.and.clone() - and_of_bits);
+        let two = BaseField::from(2);
+        let or = a.clone() + b.clone() - c.and.clone();
+        let xor = a.clone() + b.clone() - c.and.clone() * two;
+        for ((op, multiplicity), result) in BITWISE_OPS.into_iter().zip(c.multiplicity).zip([c.and, or, xor])
+        {
             let op = E::F::from(BaseField::from(op as u32));
             yield_tuple(
                 &mut eval,
@@ -262,6 +343,30 @@ impl FrameworkEval for BitwiseTableEval {
         eval.finalize_logup_in_pairs();
         eval
     }
+}
+
+/// The main columns of the byte-operation table with these use counts (per operation of
+/// [`BITWISE_OPS`], per row): every pair of bytes at its [`bitwise_row`].
+#[cfg(feature = "prover")]
+pub(crate) fn bitwise_table_columns(counts: &[Vec<u32>]) -> Vec<Vec<M31>> {
+    let n = 1usize << BITWISE_LOG_SIZE;
+    let [and, or, xor]: &[Vec<u32>; 3] = counts.try_into().expect("a count column per operation");
+    debug_assert!(counts.iter().all(|c| c.len() == n));
+    let mut columns: Vec<Vec<M31>> =
+        (0..BitwiseTableCols::<M31>::N_COLUMNS).map(|_| Vec::with_capacity(n)).collect();
+    for (row, ((&uses_and, &uses_or), &uses_xor)) in and.iter().zip(or).zip(xor).enumerate() {
+        let (a, b) = (row as u32 & 0xff, row as u32 >> 8);
+        debug_assert_eq!(bitwise_row(a, b), row);
+        let bits = |x: u32| std::array::from_fn(|i| M31::from(x >> i & 1));
+        let cols = BitwiseTableCols {
+            multiplicity: [uses_and, uses_or, uses_xor].map(M31::from),
+            a_bits: bits(a),
+            b_bits: bits(b),
+            and: M31::from(a & b),
+        };
+        cols.write(&mut columns.iter_mut());
+    }
+    columns
 }
 
 /// The row of the byte-operation table for bytes `a` and `b`.

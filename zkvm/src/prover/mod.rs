@@ -106,9 +106,10 @@ fn program_shape(program: &Program, tables: &PreprocessedTables) -> ProgramShape
     }
 }
 
-/// The preprocessed commitments of both hashes. The Poseidon2 one costs seconds (the fixed 2^16-row
-/// tables dominate it) and every proof, native ones included, carries both; so they are remembered per
-/// preprocessed trace: for the life of the process, and across processes in [`roots_cache`].
+/// The preprocessed commitments of both hashes. Every proof, native ones included, carries both; the
+/// Poseidon2 one, at blowup 8, costs time in proportion to the program and image tables (the fixed
+/// tables in the preprocessed trace have at most 2^8 rows). They are remembered per preprocessed
+/// trace: for the life of the process, and across processes in [`roots_cache`].
 fn program_roots(tables: &PreprocessedTables) -> ProgramRoots {
     static ROOTS: OnceLock<Mutex<HashMap<[u8; 32], ProgramRoots>>> = OnceLock::new();
     let (_, columns) = preprocessed_trace(tables);

@@ -14,7 +14,7 @@ use crate::air::lookup::AccessCols;
 use crate::air::opcode::{Opcode, ProgramRow};
 use crate::air::tables::{
     BITWISE_LOG_SIZE, BITWISE_OPS, MIN_LOG_SIZE, PreprocessedTables, SHIFT_LOG_SIZE, bitwise_row,
-    log_size_for, shift_row, word_limbs,
+    bitwise_table_columns, log_size_for, range_table_columns, shift_row, word_limbs,
 };
 use crate::air::{ComponentKind, Relations, Statement, with_eval};
 use crate::record::Step;
@@ -90,19 +90,35 @@ impl TableUses {
         }
     }
 
+    /// The number of multiplicity columns of a fixed table.
+    fn n_multiplicities(kind: ComponentKind) -> usize {
+        match kind {
+            ComponentKind::BitwiseTable => BITWISE_OPS.len(),
+            ComponentKind::ShiftTable => 1,
+            _ => unreachable!("{kind:?} is not a fixed lookup table"),
+        }
+    }
+
     fn add(&mut self, kind: ComponentKind, column: usize, row: usize) {
         let table = self
             .0
             .entry(kind)
-            .or_insert_with(|| vec![vec![0; 1 << Self::log_size(kind)]; main_columns(kind)]);
+            .or_insert_with(|| vec![vec![0; 1 << Self::log_size(kind)]; Self::n_multiplicities(kind)]);
         table[column][row] += 1;
     }
 
-    /// The multiplicity columns of `kind` and its log size.
+    /// The main columns of `kind` (its multiplicities, then any contents) and its log size.
     fn take(&mut self, kind: ComponentKind) -> (Vec<Vec<M31>>, u32) {
         let log_size = Self::log_size(kind);
-        let counts = self.0.remove(&kind).unwrap_or_else(|| vec![vec![0; 1 << log_size]; main_columns(kind)]);
-        (counts.into_iter().map(|c| c.into_iter().map(M31::from).collect()).collect(), log_size)
+        let counts = self
+            .0
+            .remove(&kind)
+            .unwrap_or_else(|| vec![vec![0; 1 << log_size]; Self::n_multiplicities(kind)]);
+        let columns = match kind {
+            ComponentKind::BitwiseTable => bitwise_table_columns(&counts),
+            _ => counts.into_iter().map(|c| c.into_iter().map(M31::from).collect()).collect(),
+        };
+        (columns, log_size)
     }
 }
 
@@ -347,7 +363,7 @@ pub(crate) fn generate(
             ComponentKind::Image => (Vec::new(), tables.image_log_size()),
             ComponentKind::Range(bits) => {
                 let counts = ranges.0.remove(&bits).unwrap_or_else(|| vec![0; 1 << bits]);
-                (vec![counts.into_iter().map(M31::from).collect()], bits)
+                (range_table_columns(bits, counts), bits)
             }
             ComponentKind::BitwiseTable | ComponentKind::ShiftTable => table_uses.take(kind),
             chip => traces.remove(&chip).expect("every kind has a table").finish(1),
