@@ -19,6 +19,7 @@ use stwo::prover::backend::simd::m31::LOG_N_LANES;
 use stwo::prover::backend::simd::qm31::PackedSecureField;
 use stwo::prover::poly::BitReversedOrder;
 use stwo::prover::poly::circle::{CircleEvaluation, PolyOps};
+use stwo::prover::poly::twiddles::TwiddleTree;
 use stwo::prover::{CommitmentSchemeProver, prove};
 use stwo_constraint_framework::logup::LookupElements;
 use stwo_constraint_framework::preprocessed_columns::PreProcessedColumnId;
@@ -232,16 +233,21 @@ impl<MC: MerkleChannel> Proved<MC> {
     }
 }
 
+/// Twiddles for the test AIRs' largest evaluation domain under `config`.
+fn twiddles(config: &PcsConfig) -> TwiddleTree<SimdBackend> {
+    SimdBackend::precompute_twiddles(
+        CanonicCoset::new(PLAIN_LOG_SIZE + 1 + config.fri_config.log_blowup_factor)
+            .circle_domain()
+            .half_coset,
+    )
+}
+
 pub(crate) fn prove_both<MC: MerkleChannel>() -> Proved<MC>
 where
     SimdBackend: BackendForChannel<MC>,
 {
     let config = config();
-    let twiddles = SimdBackend::precompute_twiddles(
-        CanonicCoset::new(PLAIN_LOG_SIZE + 1 + config.fri_config.log_blowup_factor)
-            .circle_domain()
-            .half_coset,
-    );
+    let twiddles = twiddles(&config);
     let channel = &mut MC::C::default();
     config.mix_into(channel);
     let mut scheme = CommitmentSchemeProver::<SimdBackend, MC>::new(config, &twiddles);
@@ -282,11 +288,7 @@ where
     SimdBackend: BackendForChannel<MC>,
 {
     let config = plain_config();
-    let twiddles = SimdBackend::precompute_twiddles(
-        CanonicCoset::new(PLAIN_LOG_SIZE + 1 + config.fri_config.log_blowup_factor)
-            .circle_domain()
-            .half_coset,
-    );
+    let twiddles = twiddles(&config);
     let channel = &mut MC::C::default();
     config.mix_into(channel);
     let mut scheme = CommitmentSchemeProver::<SimdBackend, MC>::new(config, &twiddles);

@@ -65,8 +65,13 @@ pub struct TreeVar {
 impl TreeVar {
     /// The tree's height: its largest column (Stwo's `MerkleVerifierLifted` without a lifting size).
     pub fn height(&self) -> u32 {
-        self.column_log_sizes.iter().copied().max().unwrap_or_default()
+        tree_height(&self.column_log_sizes)
     }
+}
+
+/// The height of a lifted tree whose columns have these log sizes: its largest column.
+fn tree_height(column_log_sizes: &[u32]) -> u32 {
+    column_log_sizes.iter().copied().max().unwrap_or_default()
 }
 
 /// The twin of `CommitmentSchemeVerifier`: the configuration and the trees read so far.
@@ -210,7 +215,7 @@ impl Shape {
     }
 
     fn tree_height(&self, tree: usize) -> u32 {
-        self.column_log_sizes[tree].iter().copied().max().unwrap_or_default()
+        tree_height(&self.column_log_sizes[tree])
     }
 }
 
@@ -543,7 +548,7 @@ pub fn verify_stark(
     for (q, bits) in queries.iter().enumerate() {
         let mut row = Vec::new();
         for (t, tree) in scheme.trees.iter().enumerate() {
-            let height = shape.tree_height(t);
+            let height = tree.height();
             if height == 0 {
                 // No columns, nothing to open: Stwo does not check such a tree either.
                 continue;

@@ -94,7 +94,8 @@ fn twiddles_for(
 pub fn program_key(program: &Program) -> (ProgramShape, ProgramRoots, ProgramKey) {
     let tables = PreprocessedTables::new(program);
     let shape = program_shape(program, &tables);
-    let roots = program_roots(&tables);
+    let (_, columns) = preprocessed_trace(&tables);
+    let roots = program_roots(&columns);
     (shape, roots, ProgramKey::from_parts(&shape, &roots))
 }
 
@@ -110,18 +111,17 @@ fn program_shape(program: &Program, tables: &PreprocessedTables) -> ProgramShape
 /// Poseidon2 one, at blowup 8, costs time in proportion to the program and image tables (the fixed
 /// tables in the preprocessed trace have at most 2^8 rows). They are remembered per preprocessed
 /// trace: for the life of the process, and across processes in [`roots_cache`].
-fn program_roots(tables: &PreprocessedTables) -> ProgramRoots {
+fn program_roots(columns: &[TraceColumn]) -> ProgramRoots {
     static ROOTS: OnceLock<Mutex<HashMap<[u8; 32], ProgramRoots>>> = OnceLock::new();
-    let (_, columns) = preprocessed_trace(tables);
-    let digest = preprocessed_digest(&columns);
+    let digest = preprocessed_digest(columns);
     let memory = ROOTS.get_or_init(Default::default);
     if let Some(roots) = memory.lock().unwrap_or_else(|e| e.into_inner()).get(&digest) {
         return *roots;
     }
     let roots = roots_cache::load(&digest).unwrap_or_else(|| {
         let roots = info_span!("program roots").in_scope(|| ProgramRoots {
-            blake2s: preprocessed_root::<Blake2sMerkleChannel>(&columns),
-            poseidon2: preprocessed_root::<Poseidon2MerkleChannel>(&columns),
+            blake2s: preprocessed_root::<Blake2sMerkleChannel>(columns),
+            poseidon2: preprocessed_root::<Poseidon2MerkleChannel>(columns),
         });
         roots_cache::store(&digest, &roots);
         roots
@@ -266,9 +266,9 @@ where
     SimdBackend: BackendForChannel<H>,
 {
     let shape = program_shape(program, tables);
-    let roots = program_roots(tables);
-    let claim = crate::air::Claim { log_sizes: witness.log_sizes.clone() };
     let (ids, preprocessed) = preprocessed_trace(tables);
+    let roots = program_roots(&preprocessed);
+    let claim = crate::air::Claim { log_sizes: witness.log_sizes.clone() };
     let main: Vec<Vec<TraceColumn>> = info_span!("main trace").in_scope(|| {
         witness.columns.iter().map(|cols| cols.iter().map(|c| trace_column(c)).collect()).collect()
     });
