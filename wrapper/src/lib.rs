@@ -20,6 +20,7 @@ pub mod circuit;
 mod evm;
 mod poseidon2;
 mod statement;
+pub mod zkvm;
 
 pub use channel::{
     Poseidon2ChannelVar, SecureFieldVar, hash_leaf_var, hash_node_var, pack_m31s_var, pack_u32s_var,

@@ -14,7 +14,14 @@ pub enum SizeClass {
     C20,
     /// Up to 2^22 cycles (the largest: timestamps must stay below 2^24).
     C22,
+    /// **Test class**: up to 2^12 cycles, never chosen automatically. Its EVM shape is small enough
+    /// for tests to prove, set up and wrap in a few minutes with an insecure configuration.
+    Test,
 }
+
+/// The log size of the program and image tables in EVM proofs: one shape for every program (up to
+/// 2^16 code words and 2^16 image words), so that one circuit per class verifies them all.
+pub const EVM_TABLE_LOG_SIZE: u32 = 16;
 
 /// An execution longer than the largest class.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
@@ -37,6 +44,7 @@ impl SizeClass {
             Self::C18 => 18,
             Self::C20 => 20,
             Self::C22 => 22,
+            Self::Test => 12,
         }
     }
 
@@ -60,11 +68,30 @@ impl SizeClass {
     pub fn from_log_cycles(log: u32) -> Option<Self> {
         Self::ALL.into_iter().find(|class| class.log_cycles() == log)
     }
+
+    /// The class's name on the command line and in key file names: its `log2` bound, or `test`.
+    pub fn name(self) -> String {
+        match self {
+            Self::Test => "test".into(),
+            class => class.log_cycles().to_string(),
+        }
+    }
+
+    /// The class named `name` (see [`Self::name`]).
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "test" => Some(Self::Test),
+            log => Self::from_log_cycles(log.parse().ok()?),
+        }
+    }
 }
 
 impl std::fmt::Display for SizeClass {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "2^{}", self.log_cycles())
+        match self {
+            Self::Test => write!(f, "test (2^{})", self.log_cycles()),
+            class => write!(f, "2^{}", class.log_cycles()),
+        }
     }
 }
 
@@ -82,5 +109,14 @@ mod tests {
             SizeClass::for_cycles((1 << 22) + 1),
             Err(ExecutionTooLong { cycles: (1 << 22) + 1, max: 1 << 22 })
         );
+    }
+
+    #[test]
+    fn names_round_trip_and_the_test_class_is_never_chosen() {
+        for class in SizeClass::ALL.into_iter().chain([SizeClass::Test]) {
+            assert_eq!(SizeClass::from_name(&class.name()), Some(class));
+        }
+        assert_eq!(SizeClass::from_name("17"), None);
+        assert!(!SizeClass::ALL.contains(&SizeClass::Test));
     }
 }

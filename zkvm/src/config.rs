@@ -18,39 +18,44 @@ pub struct StarkConfig {
     pub n_queries: u32,
     /// `log2` of the degree bound of FRI's last layer.
     pub log_last_layer_degree_bound: u32,
+    /// `log2` of how many FRI folds each inner layer makes: more per layer means fewer layers, so
+    /// fewer Merkle paths per query (the verifier circuit's cost), at more queried values per layer.
+    pub fri_fold_step: u32,
 }
 
 impl StarkConfig {
     /// The default for native (Blake2s) proofs: 100 conjectured bits of security (`20 + 1 × 80`).
     /// Blowup 2 keeps proving fastest; the query count makes up the security.
     pub const fn secure() -> Self {
-        Self::with_blowup(HashKind::Blake2s, 20, 80)
+        Self::with_blowup(HashKind::Blake2s, 20, 80, 1)
     }
 
     /// **Insecure** (12 bits) native configuration: for tests only, where proving speed matters and
     /// soundness does not.
     pub const fn insecure_for_tests() -> Self {
-        Self::with_blowup(HashKind::Blake2s, 8, 4)
+        Self::with_blowup(HashKind::Blake2s, 8, 4, 1)
     }
 
     /// The configuration of EVM-bound (Poseidon2) proofs: 101 conjectured bits (`20 + 3 × 27`). A higher
-    /// blowup buys the security with fewer queries, each of which the verifier circuit pays for.
+    /// blowup buys the security with fewer queries, and folding by 8 per FRI layer needs fewer Merkle
+    /// paths per query: the verifier circuit pays for both (`docs/BENCHMARKS.md`, "Verifier circuit").
     pub const fn evm() -> Self {
-        Self::with_blowup(HashKind::Poseidon2, 20, 27)
+        Self::with_blowup(HashKind::Poseidon2, 20, 27, 3)
     }
 
     /// **Insecure** (14 bits) EVM-mode configuration: for tests of the wrapper only.
     pub const fn evm_insecure_for_tests() -> Self {
-        Self::with_blowup(HashKind::Poseidon2, 8, 2)
+        Self::with_blowup(HashKind::Poseidon2, 8, 2, 3)
     }
 
     /// A configuration at the blowup the program key of `kind` is made at.
-    const fn with_blowup(kind: HashKind, pow_bits: u32, n_queries: u32) -> Self {
+    const fn with_blowup(kind: HashKind, pow_bits: u32, n_queries: u32, fri_fold_step: u32) -> Self {
         Self {
             pow_bits,
             log_blowup_factor: kind.log_blowup_factor(),
             n_queries,
             log_last_layer_degree_bound: 0,
+            fri_fold_step,
         }
     }
 
@@ -60,14 +65,14 @@ impl StarkConfig {
     }
 
     /// Stwo's form of the configuration.
-    pub(crate) fn pcs(&self) -> PcsConfig {
+    pub fn pcs(&self) -> PcsConfig {
         PcsConfig {
             pow_bits: self.pow_bits,
             fri_config: FriConfig::new(
                 self.log_last_layer_degree_bound,
                 self.log_blowup_factor,
                 self.n_queries as usize,
-                1,
+                self.fri_fold_step,
             ),
             lifting_log_size: None,
         }

@@ -29,8 +29,11 @@ mod prover;
 mod record;
 mod verifier;
 
-pub use air::{Claim, ComponentKind, Statement};
-pub use class::{ExecutionTooLong, SizeClass};
+pub use air::{
+    Claim, ComponentKind, ComponentVisitor, LookupElementsSource, Relations, Statement, public_logup_sum,
+    visit_components,
+};
+pub use class::{EVM_TABLE_LOG_SIZE, ExecutionTooLong, SizeClass};
 pub use config::StarkConfig;
 pub use elf::{ElfError, MAX_CODE_BYTES};
 pub use executor::{ExecConfig, ExecError, Execution, MAX_OUTPUT, Vm, execute, trace};
@@ -44,6 +47,6 @@ pub use proof::{
     FORMAT_VERSION, ProgramKey, ProgramRoots, ProgramShape, Proof, ProofFileError, proof_hash_kind,
 };
 #[cfg(feature = "prover")]
-pub use prover::{ProveError, WitnessError, program_key, prove, prove_with};
+pub use prover::{ProveError, WitnessError, program_key, prove, prove_in, prove_with};
 pub use record::{ExecutionRecord, Step, Tracer};
-pub use verifier::{MAX_LOG_SIZE, VerifyError, verify};
+pub use verifier::{MAX_LOG_SIZE, VerifyError, commit_traces, preprocessed_columns, verify};

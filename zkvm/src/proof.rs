@@ -7,7 +7,7 @@ use stwo::core::proof::StarkProof;
 use stwo::core::vcs_lifted::blake2_merkle::Blake2sMerkleChannel;
 
 use crate::air::{Claim, Statement};
-use crate::class::SizeClass;
+use crate::class::{EVM_TABLE_LOG_SIZE, SizeClass};
 use crate::config::StarkConfig;
 use crate::hash::{HashKind, ProofHash};
 
@@ -22,13 +22,30 @@ pub struct ProgramShape {
     pub image_log_size: u32,
 }
 
+impl ProgramShape {
+    /// The table sizes proofs of `kind` commit the program at: its own for Blake2s; for Poseidon2 (EVM)
+    /// proofs at least [`EVM_TABLE_LOG_SIZE`], which is exactly that for every program EVM proofs can be
+    /// made of (the shape of [`Claim::evm`]).
+    pub fn committed(&self, kind: HashKind) -> Self {
+        match kind {
+            HashKind::Blake2s => *self,
+            HashKind::Poseidon2 => Self {
+                program_log_size: self.program_log_size.max(EVM_TABLE_LOG_SIZE),
+                image_log_size: self.image_log_size.max(EVM_TABLE_LOG_SIZE),
+                ..*self
+            },
+        }
+    }
+}
+
 /// The program's preprocessed-trace commitments, one per Merkle hash the toolchain proves with, each
 /// at the blowup of that hash's configurations ([`HashKind::log_blowup_factor`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProgramRoots {
     /// The Blake2s Merkle root (native proofs).
     pub blake2s: [u8; 32],
-    /// The Poseidon2-BN254 Merkle root (EVM proofs), as a big-endian field element.
+    /// The Poseidon2-BN254 Merkle root (EVM proofs), as a big-endian field element, of the tables
+    /// padded to the EVM shape ([`ProgramShape::committed`]); zero for a program too large for it.
     pub poseidon2: [u8; 32],
 }
 
@@ -181,7 +198,7 @@ const MAGIC: [u8; 8] = *b"NZPROOF\0";
 /// The current proof file format. Version 2: the wide range tables and the byte-operation table moved
 /// from the preprocessed trace to the main trace (version-1 proofs are read as unsupported, never
 /// misread).
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 const HEADER_LEN: usize = 8 + 4 + 1 + 8;
 
 /// The hash kind of a proof file, read from its header.

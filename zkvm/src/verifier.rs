@@ -6,14 +6,16 @@ use sha2::{Digest, Sha256};
 use stwo::core::air::{Component, Components};
 use stwo::core::channel::Channel;
 use stwo::core::circle::CirclePoint;
+use stwo::core::fields::m31::BaseField;
 use stwo::core::fields::qm31::{SECURE_EXTENSION_DEGREE, SecureField};
 use stwo::core::pcs::CommitmentSchemeVerifier;
+use stwo_constraint_framework::preprocessed_columns::PreProcessedColumnId;
 
 use crate::air::tables::{BITWISE_LOG_SIZE, MIN_LOG_SIZE, SHIFT_LOG_SIZE, column_id, preprocessed_layout};
 use crate::air::{Claim, ComponentKind, Relations, Statement, build_components, public_logup_sum};
-use crate::class::SizeClass;
+use crate::class::{EVM_TABLE_LOG_SIZE, SizeClass};
 use crate::config::StarkConfig;
-use crate::hash::ProofHash;
+use crate::hash::{HashKind, ProofHash};
 use crate::proof::{ProgramKey, ProgramRoots, ProgramShape, Proof};
 
 /// The largest log size of the memory boundary (every touched cell, and the image).
@@ -123,6 +125,20 @@ fn check_claim(claim: &Claim, shape: &ProgramShape, class: SizeClass) -> Result<
     Ok(())
 }
 
+/// Checks that an EVM proof has its class's fixed shape ([`Claim::evm`]). Its chips together have
+/// fewer than 2^26 rows, so every timestamp stays below 2^28, far below `p - 2^24`.
+fn check_evm_claim(claim: &Claim, committed: &ProgramShape, class: SizeClass) -> Result<(), VerifyError> {
+    let expected = Claim::evm(class);
+    let tables = [committed.program_log_size, committed.image_log_size];
+    if tables != [EVM_TABLE_LOG_SIZE; 2] {
+        return Err(VerifyError::Malformed("the program is too large for EVM proofs".into()));
+    }
+    if *claim != expected {
+        return Err(VerifyError::Malformed(format!("the component sizes are not class {class}'s EVM shape")));
+    }
+    Ok(())
+}
+
 /// Checks that the proof samples each column at as many points as the AIR's masks read. Stwo's
 /// verifier assumes it: a mismatch makes its constraint evaluation panic, and the panic unwinding
 /// through an unfinished logUp evaluator aborts the process instead of being caught.
@@ -142,6 +158,35 @@ fn check_sampled_values(
         return Err(VerifyError::Malformed("the sampled values do not match the AIR's masks".into()));
     }
     Ok(())
+}
+
+/// The preprocessed columns of a program committed with this shape, in commitment order: id and log
+/// size.
+pub fn preprocessed_columns(committed: &ProgramShape) -> Vec<(PreProcessedColumnId, u32)> {
+    preprocessed_layout(committed).into_iter().map(|(id, size)| (column_id(&id), size)).collect()
+}
+
+/// The verifier's transcript through the three trace commitments (preprocessed, main, interaction)
+/// and what is mixed between them: the configuration, program and statement, the claim, the claimed
+/// sums. Returns the relations drawn after the main trace; `channel` and `scheme` hold the state
+/// after the interaction trace. The proof's shape must have been checked.
+pub fn commit_traces<H: ProofHash>(
+    proof: &Proof<H>,
+    channel: &mut H::C,
+    scheme: &mut CommitmentSchemeVerifier<H>,
+) -> Relations {
+    let commitments = &proof.stark_proof.0.commitments;
+    let preprocessed_sizes =
+        preprocessed_columns(&proof.shape.committed(H::KIND)).into_iter().map(|(_, size)| size).collect_vec();
+    let [_, main_sizes, interaction_sizes] = proof.claim.column_log_sizes();
+    scheme.commit(commitments[0], &preprocessed_sizes, channel);
+    mix_public(channel, &proof.config, proof.class, &proof.shape, &proof.roots, &proof.statement);
+    mix_claim(channel, &proof.claim);
+    scheme.commit(commitments[1], &main_sizes, channel);
+    let relations = Relations::draw(channel);
+    channel.mix_felts(&proof.claimed_sums);
+    scheme.commit(commitments[2], &interaction_sizes, channel);
+    relations
 }
 
 /// Verifies `proof` for the program with key `key` and the given public values.
@@ -166,7 +211,11 @@ pub fn verify<H: ProofHash>(
     if <[u8; 32]>::from(Sha256::digest(public_values)) != proof.statement.public_values_digest {
         return Err(VerifyError::PublicValuesMismatch);
     }
-    check_claim(&proof.claim, &proof.shape, proof.class)?;
+    let committed = proof.shape.committed(H::KIND);
+    match H::KIND {
+        HashKind::Blake2s => check_claim(&proof.claim, &committed, proof.class)?,
+        HashKind::Poseidon2 => check_evm_claim(&proof.claim, &committed, proof.class)?,
+    }
     let n_components = ComponentKind::all().len();
     if proof.claimed_sums.len() != n_components {
         return Err(VerifyError::Malformed(format!(
@@ -187,25 +236,20 @@ pub fn verify<H: ProofHash>(
 
     let channel = &mut H::C::default();
     let mut scheme = CommitmentSchemeVerifier::<H>::new(config.pcs());
-    let (preprocessed_ids, preprocessed_sizes): (Vec<_>, Vec<_>) =
-        preprocessed_layout(&proof.shape).into_iter().unzip();
-    let [_, main_sizes, interaction_sizes] = proof.claim.column_log_sizes();
-    scheme.commit(stark.0.commitments[0], &preprocessed_sizes, channel);
-    mix_public(channel, config, proof.class, &proof.shape, &proof.roots, &proof.statement);
-    mix_claim(channel, &proof.claim);
-    scheme.commit(stark.0.commitments[1], &main_sizes, channel);
-    let relations = Relations::draw(channel);
+    let relations = commit_traces(proof, channel, &mut scheme);
     let total = proof.claimed_sums.iter().fold(SecureField::zero(), |a, &b| a + b)
-        + public_logup_sum(&relations, proof.shape.entry, &proof.statement);
+        + public_logup_sum::<BaseField, SecureField>(
+            &relations,
+            BaseField::from(proof.shape.entry),
+            &proof.statement.limbs(),
+        );
     if total != SecureField::zero() {
         return Err(VerifyError::LogupSumMismatch);
     }
-    channel.mix_felts(&proof.claimed_sums);
-    scheme.commit(stark.0.commitments[2], &interaction_sizes, channel);
 
-    let ids = preprocessed_ids.iter().map(|id: &String| column_id(id)).collect_vec();
+    let ids = preprocessed_columns(&committed).into_iter().map(|(id, _)| id).collect_vec();
     let components = build_components(&proof.claim, &relations, &proof.claimed_sums, &ids);
-    let components = components.iter().map(|c| c.as_component()).collect_vec();
+    let components = components.iter().map(|c| c.as_ref()).collect_vec();
     check_sampled_values(&components, ids.len(), &stark.0.sampled_values)?;
     // Stwo's verifier indexes into the proof; a malformed proof must be an error, not a crash.
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {

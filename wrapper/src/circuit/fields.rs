@@ -154,6 +154,12 @@ impl M31Var {
         Self::from_parts(value, Bound::CANONICAL)
     }
 
+    /// The integer `Σ 2^i bits[i]` (at most 63 bits), reduced lazily like any other value (no constraint).
+    pub fn from_bits_le(bits: &[Boolean<Fr>]) -> Self {
+        assert!(bits.len() < 64, "an M31 operand holds at most 63 bits");
+        Self::from_parts(bits_to_fr(bits), Bound::from_u64((1u64 << bits.len()) - 1))
+    }
+
     /// `b` as 0 or 1 (no constraint).
     pub fn from_boolean(bit: &Boolean<Fr>) -> Self {
         Self::from_parts(FrVar::from(bit.clone()), Bound::from_u64(1))

@@ -10,19 +10,21 @@ pub mod opcode;
 pub(crate) mod relations;
 pub(crate) mod tables;
 
-use num_traits::Zero;
 use nzero_abi::layout::MEMORY_END;
 use stwo::core::air::Component;
 use stwo::core::fields::FieldExpOps;
 use stwo::core::fields::m31::BaseField;
 use stwo::core::fields::qm31::SecureField;
 use stwo_constraint_framework::preprocessed_columns::PreProcessedColumnId;
-use stwo_constraint_framework::{FrameworkComponent, FrameworkEval, Relation, TraceLocationAllocator};
+use stwo_constraint_framework::{
+    FrameworkComponent, FrameworkEval, Relation, RelationEFTraitBound, TraceLocationAllocator,
+};
 
-pub use relations::Relations;
+pub use relations::{LookupElementsSource, Relations};
 pub use tables::{PreprocessedTables, RANGE_BITS};
 
 use crate::air::tables::word_limbs;
+use crate::class::{EVM_TABLE_LOG_SIZE, SizeClass};
 
 /// Every component, in the fixed order of their columns in the trace.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -90,28 +92,6 @@ impl ComponentKind {
         all.extend(RANGE_BITS.map(Self::Range));
         all
     }
-}
-
-/// A component of any kind, built for given log size and relations.
-pub(crate) enum AnyComponent {
-    AddSub(FrameworkComponent<chips::add_sub::AddSubEval>),
-    Jump(FrameworkComponent<chips::jump::JumpEval>),
-    Load(FrameworkComponent<chips::load::LoadEval>),
-    Store(FrameworkComponent<chips::store::StoreEval>),
-    Ecall(FrameworkComponent<chips::ecall::EcallEval>),
-    Halt(FrameworkComponent<chips::halt::HaltEval>),
-    Compare(FrameworkComponent<chips::compare::CompareEval>),
-    Branch(FrameworkComponent<chips::branch::BranchEval>),
-    Bitwise(FrameworkComponent<chips::bitwise::BitwiseEval>),
-    Shift(FrameworkComponent<chips::shift::ShiftEval>),
-    BitwiseTable(FrameworkComponent<tables::BitwiseTableEval>),
-    ShiftTable(FrameworkComponent<tables::ShiftTableEval>),
-    Mul(FrameworkComponent<chips::mul::MulEval>),
-    DivRem(FrameworkComponent<chips::divrem::DivRemEval>),
-    Boundary(FrameworkComponent<boundary::BoundaryEval>),
-    Program(FrameworkComponent<tables::ProgramTableEval>),
-    Image(FrameworkComponent<tables::ImageTableEval>),
-    Range(FrameworkComponent<tables::RangeTableEval>),
 }
 
 /// Calls `$body` with `$eval` bound to the `FrameworkEval` of `$kind`.
@@ -201,159 +181,6 @@ macro_rules! with_eval {
 #[cfg_attr(not(feature = "prover"), allow(unused_imports))]
 pub(crate) use with_eval;
 
-impl AnyComponent {
-    fn new(
-        kind: ComponentKind,
-        log_size: u32,
-        relations: &Relations,
-        allocator: &mut TraceLocationAllocator,
-        claimed_sum: SecureField,
-    ) -> Self {
-        let relations = relations.clone();
-        match kind {
-            ComponentKind::AddSub => Self::AddSub(FrameworkComponent::new(
-                allocator,
-                chips::add_sub::AddSubEval { log_size, relations },
-                claimed_sum,
-            )),
-            ComponentKind::Jump => Self::Jump(FrameworkComponent::new(
-                allocator,
-                chips::jump::JumpEval { log_size, relations },
-                claimed_sum,
-            )),
-            ComponentKind::Load => Self::Load(FrameworkComponent::new(
-                allocator,
-                chips::load::LoadEval { log_size, relations },
-                claimed_sum,
-            )),
-            ComponentKind::Store => Self::Store(FrameworkComponent::new(
-                allocator,
-                chips::store::StoreEval { log_size, relations },
-                claimed_sum,
-            )),
-            ComponentKind::Ecall => Self::Ecall(FrameworkComponent::new(
-                allocator,
-                chips::ecall::EcallEval { log_size, relations },
-                claimed_sum,
-            )),
-            ComponentKind::Halt => Self::Halt(FrameworkComponent::new(
-                allocator,
-                chips::halt::HaltEval { log_size, relations },
-                claimed_sum,
-            )),
-            ComponentKind::Compare => Self::Compare(FrameworkComponent::new(
-                allocator,
-                chips::compare::CompareEval { log_size, relations },
-                claimed_sum,
-            )),
-            ComponentKind::Branch => Self::Branch(FrameworkComponent::new(
-                allocator,
-                chips::branch::BranchEval { log_size, relations },
-                claimed_sum,
-            )),
-            ComponentKind::Bitwise => Self::Bitwise(FrameworkComponent::new(
-                allocator,
-                chips::bitwise::BitwiseEval { log_size, relations },
-                claimed_sum,
-            )),
-            ComponentKind::Shift => Self::Shift(FrameworkComponent::new(
-                allocator,
-                chips::shift::ShiftEval { log_size, relations },
-                claimed_sum,
-            )),
-            ComponentKind::BitwiseTable => Self::BitwiseTable(FrameworkComponent::new(
-                allocator,
-                tables::BitwiseTableEval { relations },
-                claimed_sum,
-            )),
-            ComponentKind::ShiftTable => Self::ShiftTable(FrameworkComponent::new(
-                allocator,
-                tables::ShiftTableEval { relations },
-                claimed_sum,
-            )),
-            ComponentKind::Mul => Self::Mul(FrameworkComponent::new(
-                allocator,
-                chips::mul::MulEval { log_size, relations },
-                claimed_sum,
-            )),
-            ComponentKind::DivRem => Self::DivRem(FrameworkComponent::new(
-                allocator,
-                chips::divrem::DivRemEval { log_size, relations },
-                claimed_sum,
-            )),
-            ComponentKind::Boundary => Self::Boundary(FrameworkComponent::new(
-                allocator,
-                boundary::BoundaryEval { log_size, relations },
-                claimed_sum,
-            )),
-            ComponentKind::Program => Self::Program(FrameworkComponent::new(
-                allocator,
-                tables::ProgramTableEval { log_size, relations },
-                claimed_sum,
-            )),
-            ComponentKind::Image => Self::Image(FrameworkComponent::new(
-                allocator,
-                tables::ImageTableEval { log_size, relations },
-                claimed_sum,
-            )),
-            ComponentKind::Range(bits) => Self::Range(FrameworkComponent::new(
-                allocator,
-                tables::RangeTableEval { bits, relations },
-                claimed_sum,
-            )),
-        }
-    }
-
-    pub(crate) fn as_component(&self) -> &dyn Component {
-        match self {
-            Self::AddSub(c) => c,
-            Self::Jump(c) => c,
-            Self::Load(c) => c,
-            Self::Store(c) => c,
-            Self::Ecall(c) => c,
-            Self::Halt(c) => c,
-            Self::Compare(c) => c,
-            Self::Branch(c) => c,
-            Self::Bitwise(c) => c,
-            Self::Shift(c) => c,
-            Self::BitwiseTable(c) => c,
-            Self::ShiftTable(c) => c,
-            Self::Mul(c) => c,
-            Self::DivRem(c) => c,
-            Self::Boundary(c) => c,
-            Self::Program(c) => c,
-            Self::Image(c) => c,
-            Self::Range(c) => c,
-        }
-    }
-
-    #[cfg(feature = "prover")]
-    pub(crate) fn as_prover(
-        &self,
-    ) -> &dyn stwo::prover::ComponentProver<stwo::prover::backend::simd::SimdBackend> {
-        match self {
-            Self::AddSub(c) => c,
-            Self::Jump(c) => c,
-            Self::Load(c) => c,
-            Self::Store(c) => c,
-            Self::Ecall(c) => c,
-            Self::Halt(c) => c,
-            Self::Compare(c) => c,
-            Self::Branch(c) => c,
-            Self::Bitwise(c) => c,
-            Self::Shift(c) => c,
-            Self::BitwiseTable(c) => c,
-            Self::ShiftTable(c) => c,
-            Self::Mul(c) => c,
-            Self::DivRem(c) => c,
-            Self::Boundary(c) => c,
-            Self::Program(c) => c,
-            Self::Image(c) => c,
-            Self::Range(c) => c,
-        }
-    }
-}
-
 /// The shape of a proof: each component's log size, in [`ComponentKind::all`] order.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Claim {
@@ -362,6 +189,28 @@ pub struct Claim {
 }
 
 impl Claim {
+    /// The fixed shape of every EVM proof in `class`, the one its verifier circuit is built for: each
+    /// instruction chip holds the class's cycles, the halting chip its one row, the memory boundary
+    /// twice the cycles (the image, at most `2^16` words in the real classes, and one new cell per
+    /// cycle), the program and image tables
+    /// [`EVM_TABLE_LOG_SIZE`] rows, the fixed tables their own sizes.
+    pub fn evm(class: SizeClass) -> Self {
+        let chips = class.log_cycles();
+        let log_sizes = ComponentKind::all()
+            .into_iter()
+            .map(|kind| match kind {
+                ComponentKind::Halt => tables::MIN_LOG_SIZE,
+                ComponentKind::Boundary => chips + 1,
+                ComponentKind::Program | ComponentKind::Image => EVM_TABLE_LOG_SIZE,
+                ComponentKind::Range(bits) => bits,
+                ComponentKind::BitwiseTable => tables::BITWISE_LOG_SIZE,
+                ComponentKind::ShiftTable => tables::SHIFT_LOG_SIZE,
+                _ => chips,
+            })
+            .collect();
+        Self { log_sizes }
+    }
+
     /// The log size of `kind`.
     pub fn log_size(&self, kind: ComponentKind) -> u32 {
         let index = ComponentKind::all().iter().position(|&k| k == kind).expect("every kind is listed");
@@ -369,7 +218,7 @@ impl Claim {
     }
 
     /// Log sizes of each tree's columns, for the commitment scheme: preprocessed, main, interaction.
-    pub(crate) fn column_log_sizes(&self) -> [Vec<u32>; 3] {
+    pub fn column_log_sizes(&self) -> [Vec<u32>; 3] {
         let mut trees: [Vec<u32>; 3] = Default::default();
         let dummy = Relations::dummy();
         for (&kind, &log_size) in ComponentKind::all().iter().zip(&self.log_sizes) {
@@ -385,20 +234,67 @@ impl Claim {
     }
 }
 
-/// The components of a proof with the given claim, relations and claimed sums.
+/// Takes each component of a proof in turn, whatever its eval: how code that needs the components
+/// as its own type (Stwo's prover and verifier, the recursive verifier circuit) gets at the AIR.
+pub trait ComponentVisitor {
+    /// Takes the next component, in [`ComponentKind::all`] order.
+    fn visit<E: FrameworkEval + Sync + 'static>(&mut self, component: FrameworkComponent<E>);
+}
+
+/// Builds the components of a proof with the given claim, relations, claimed sums (one per component)
+/// and preprocessed column ids, and hands each to `visitor` in trace order.
+pub fn visit_components(
+    claim: &Claim,
+    relations: &Relations,
+    claimed_sums: &[SecureField],
+    preprocessed: &[PreProcessedColumnId],
+    visitor: &mut impl ComponentVisitor,
+) {
+    let mut allocator = TraceLocationAllocator::new_with_preprocessed_columns(preprocessed);
+    for ((kind, &log_size), &sum) in ComponentKind::all().into_iter().zip(&claim.log_sizes).zip(claimed_sums)
+    {
+        with_eval!(kind, log_size, relations.clone(), |eval| {
+            visitor.visit(FrameworkComponent::new(&mut allocator, eval, sum))
+        });
+    }
+}
+
+/// The components as Stwo verifier components.
 pub(crate) fn build_components(
     claim: &Claim,
     relations: &Relations,
     claimed_sums: &[SecureField],
     preprocessed: &[PreProcessedColumnId],
-) -> Vec<AnyComponent> {
-    let mut allocator = TraceLocationAllocator::new_with_preprocessed_columns(preprocessed);
-    ComponentKind::all()
-        .into_iter()
-        .zip(&claim.log_sizes)
-        .zip(claimed_sums)
-        .map(|((kind, &log_size), &sum)| AnyComponent::new(kind, log_size, relations, &mut allocator, sum))
-        .collect()
+) -> Vec<Box<dyn Component>> {
+    struct Boxed(Vec<Box<dyn Component>>);
+    impl ComponentVisitor for Boxed {
+        fn visit<E: FrameworkEval + Sync + 'static>(&mut self, component: FrameworkComponent<E>) {
+            self.0.push(Box::new(component));
+        }
+    }
+    let mut boxed = Boxed(Vec::new());
+    visit_components(claim, relations, claimed_sums, preprocessed, &mut boxed);
+    boxed.0
+}
+
+/// The components as Stwo prover components.
+#[cfg(feature = "prover")]
+pub(crate) fn build_provers(
+    claim: &Claim,
+    relations: &Relations,
+    claimed_sums: &[SecureField],
+    preprocessed: &[PreProcessedColumnId],
+) -> Vec<Box<dyn stwo::prover::ComponentProver<stwo::prover::backend::simd::SimdBackend>>> {
+    type Prover = dyn stwo::prover::ComponentProver<stwo::prover::backend::simd::SimdBackend>;
+    struct Boxed(Vec<Box<Prover>>);
+    impl ComponentVisitor for Boxed {
+        fn visit<E: FrameworkEval + Sync + 'static>(&mut self, component: FrameworkComponent<E>) {
+            self.0.push(Box::new(component));
+        }
+    }
+    let mut boxed = Boxed(Vec::new());
+    visit_components(claim, relations, claimed_sums, preprocessed, &mut boxed);
+    boxed.0
 }
 
 /// What a proof states about its execution besides the program: the exit code and the SHA-256
@@ -411,20 +307,32 @@ pub struct Statement {
     pub public_values_digest: [u8; 32],
 }
 
-/// The verifier's own terms in the logUp sum: it yields the initial state `(entry, 0)` and the
-/// first link (address 0), and uses the last link (`MEMORY_END`) and the statement. A valid proof's
-/// claimed sums add up to the negation of this.
-pub(crate) fn public_logup_sum(relations: &Relations, entry: u32, statement: &Statement) -> SecureField {
-    let term = |denominator: SecureField| denominator.inverse();
-    let f = |v: u32| BaseField::from(v);
-    let initial_state: SecureField = relations.state.combine(&[f(entry), f(0)]);
-    let first_link: SecureField = relations.link.combine(&[f(0)]);
-    let last_link: SecureField = relations.link.combine(&[f(MEMORY_END)]);
-    let mut values: Vec<BaseField> = word_limbs(statement.exit_code).to_vec();
-    for word in statement.public_values_digest.chunks_exact(4) {
-        values.extend(word_limbs(u32::from_le_bytes([word[0], word[1], word[2], word[3]])));
+impl Statement {
+    /// The statement as the public relation's tuple: the exit code's and then each little-endian
+    /// digest word's 16-bit limbs, low first.
+    pub fn limbs(&self) -> [BaseField; 18] {
+        let words = std::iter::once(self.exit_code).chain(
+            self.public_values_digest.chunks_exact(4).map(|w| u32::from_le_bytes([w[0], w[1], w[2], w[3]])),
+        );
+        let limbs: Vec<BaseField> = words.flat_map(word_limbs).collect();
+        limbs.try_into().expect("nine words of two limbs")
     }
-    let public: SecureField = relations.public.combine(&values);
+}
+
+/// The verifier's own terms in the logUp sum: it yields the initial state `(entry, 0)` and the
+/// first link (address 0), and uses the last link (`MEMORY_END`) and the statement (its
+/// [`Statement::limbs`]). A valid proof's claimed sums add up to the negation of this. Generic over
+/// the fields so that the verifier circuit evaluates the same terms over its variables.
+pub fn public_logup_sum<F, EF>(relations: &Relations, entry: F, statement: &[F; 18]) -> EF
+where
+    F: Clone + From<BaseField>,
+    EF: RelationEFTraitBound<F> + FieldExpOps,
+{
+    let f = |v: u32| F::from(BaseField::from(v));
+    let initial_state: EF = relations.state.combine(&[entry, f(0)]);
+    let first_link: EF = relations.link.combine(&[f(0)]);
+    let last_link: EF = relations.link.combine(&[f(MEMORY_END)]);
+    let public: EF = relations.public.combine(statement);
     // Yields are negative, uses positive (Stwo's sign convention).
-    SecureField::zero() - term(initial_state) - term(first_link) + term(last_link) + term(public)
+    last_link.inverse() + public.inverse() - initial_state.inverse() - first_link.inverse()
 }

@@ -6,6 +6,7 @@
 #![allow(missing_docs, unreachable_pub)] // `relation!` generates the items.
 
 use stwo::core::channel::Channel;
+use stwo_constraint_framework::logup::LookupElements;
 use stwo_constraint_framework::relation;
 
 // (pc, clk): the machine state between two instructions. Each chip row uses the state it starts in
@@ -49,19 +50,37 @@ pub struct Relations {
     pub shift: ShiftRelation,
 }
 
+/// Where the relations' lookup elements come from: drawn from the channel natively; the verifier
+/// circuit draws variables and hands out placeholders for them.
+pub trait LookupElementsSource {
+    /// The next relation's elements.
+    fn next<const N: usize>(&mut self) -> LookupElements<N>;
+}
+
+impl<C: Channel> LookupElementsSource for C {
+    fn next<const N: usize>(&mut self) -> LookupElements<N> {
+        LookupElements::draw(self)
+    }
+}
+
 impl Relations {
     /// Draws every relation's challenges, in a fixed order.
     pub fn draw(channel: &mut impl Channel) -> Self {
+        Self::from_source(channel)
+    }
+
+    /// Every relation's challenges from `source`, in the order of [`Self::draw`].
+    pub fn from_source(source: &mut impl LookupElementsSource) -> Self {
         Self {
-            state: StateRelation::draw(channel),
-            program: ProgramRelation::draw(channel),
-            memory: MemoryRelation::draw(channel),
-            image: ImageRelation::draw(channel),
-            range: RangeRelation::draw(channel),
-            link: LinkRelation::draw(channel),
-            public: PublicRelation::draw(channel),
-            bitwise: BitwiseRelation::draw(channel),
-            shift: ShiftRelation::draw(channel),
+            state: StateRelation(source.next()),
+            program: ProgramRelation(source.next()),
+            memory: MemoryRelation(source.next()),
+            image: ImageRelation(source.next()),
+            range: RangeRelation(source.next()),
+            link: LinkRelation(source.next()),
+            public: PublicRelation(source.next()),
+            bitwise: BitwiseRelation(source.next()),
+            shift: ShiftRelation(source.next()),
         }
     }
 

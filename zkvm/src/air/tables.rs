@@ -82,6 +82,8 @@ pub struct PreprocessedTables {
     /// `(address, word)` for every register (0 to [`SCRATCH_REGISTER`], all zero) and every word of
     /// the initial memory image, sorted by address.
     pub image: Vec<(u32, u32)>,
+    /// The smallest log size of the program and image tables: zero rows pad them up to it.
+    min_log_size: u32,
 }
 
 impl PreprocessedTables {
@@ -94,17 +96,23 @@ impl PreprocessedTables {
             .collect();
         let registers = (0..=SCRATCH_REGISTER).map(|r| (r, 0));
         let image = registers.chain(program.image.iter().map(|(&a, &w)| (a, w))).collect();
-        Self { program: rows, image }
+        Self { program: rows, image, min_log_size: MIN_LOG_SIZE }
+    }
+
+    /// The tables padded to `log_size` rows each (the EVM shape), or `None` when one is larger.
+    pub fn padded_to(&self, log_size: u32) -> Option<Self> {
+        (self.program_log_size() <= log_size && self.image_log_size() <= log_size)
+            .then(|| Self { min_log_size: log_size, ..self.clone() })
     }
 
     /// The program table's log size.
     pub fn program_log_size(&self) -> u32 {
-        log_size_for(self.program.len())
+        log_size_for(self.program.len()).max(self.min_log_size)
     }
 
     /// The image table's log size.
     pub fn image_log_size(&self) -> u32 {
-        log_size_for(self.image.len())
+        log_size_for(self.image.len()).max(self.min_log_size)
     }
 
     /// Every preprocessed column, `(id, values in natural order)`, in commitment order.
@@ -370,12 +378,14 @@ pub(crate) fn bitwise_table_columns(counts: &[Vec<u32>]) -> Vec<Vec<M31>> {
 }
 
 /// The row of the byte-operation table for bytes `a` and `b`.
+#[cfg(feature = "prover")]
 pub(crate) fn bitwise_row(a: u32, b: u32) -> usize {
     debug_assert!(a < 256 && b < 256);
     (a | b << 8) as usize
 }
 
 /// The row of the shift table for a shift by `shamt < 32`, left or right.
+#[cfg(feature = "prover")]
 pub(crate) fn shift_row(left: bool, shamt: u32) -> usize {
     debug_assert!(shamt < 32);
     (u32::from(left) << 5 | shamt) as usize
@@ -384,6 +394,7 @@ pub(crate) fn shift_row(left: bool, shamt: u32) -> usize {
 /// `(left, shamt, h, x, y)` of shift-table row `row`: `h = shamt >> 4` and, with `t = shamt mod 16`,
 /// `x = 2^t` for right shifts (split each limb at bit `t`) and `x = 2^(16 - t)` for left shifts;
 /// `y = 2^16 / x`. See `chips::shift`.
+#[cfg(feature = "prover")]
 pub(crate) fn shift_table_row(row: u32) -> [u32; 5] {
     let (left, shamt) = (row >> 5, row & 31);
     let t = shamt & 15;

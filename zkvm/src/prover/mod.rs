@@ -28,8 +28,8 @@ use tracing::{info, info_span};
 pub use witness::WitnessError;
 
 use crate::air::tables::column_id;
-use crate::air::{ComponentKind, PreprocessedTables, Relations, build_components, with_eval};
-use crate::class::{ExecutionTooLong, SizeClass};
+use crate::air::{Claim, ComponentKind, PreprocessedTables, Relations, build_provers, with_eval};
+use crate::class::{EVM_TABLE_LOG_SIZE, ExecutionTooLong, SizeClass};
 use crate::config::StarkConfig;
 use crate::executor::{ExecConfig, ExecError, Execution, trace};
 use crate::hash::{HashKind, ProofHash};
@@ -54,6 +54,17 @@ pub enum ProveError {
     /// Stwo's prover failed.
     #[error("the STARK prover failed: {0}")]
     Stark(#[from] ProvingError),
+    /// The execution does not fit the size class asked for.
+    #[error("{what} does not fit size class {class}")]
+    DoesNotFit {
+        /// The class.
+        class: SizeClass,
+        /// What overflowed it.
+        what: String,
+    },
+    /// The program's code or initial memory exceeds the EVM shape's tables.
+    #[error("the program has more than 2^{EVM_TABLE_LOG_SIZE} code or image words: too large for EVM proofs")]
+    TooLargeForEvm,
     /// The configuration's blowup is not the one the program key of this hash is made at.
     #[error("a {kind:?} proof needs log blowup {expected}, the configuration has {found}")]
     BlowupMismatch {
@@ -94,8 +105,7 @@ fn twiddles_for(
 pub fn program_key(program: &Program) -> (ProgramShape, ProgramRoots, ProgramKey) {
     let tables = PreprocessedTables::new(program);
     let shape = program_shape(program, &tables);
-    let (_, columns) = preprocessed_trace(&tables);
-    let roots = program_roots(&columns);
+    let roots = program_roots(&tables);
     (shape, roots, ProgramKey::from_parts(&shape, &roots))
 }
 
@@ -108,20 +118,21 @@ fn program_shape(program: &Program, tables: &PreprocessedTables) -> ProgramShape
 }
 
 /// The preprocessed commitments of both hashes. Every proof, native ones included, carries both; the
-/// Poseidon2 one, at blowup 8, costs time in proportion to the program and image tables (the fixed
-/// tables in the preprocessed trace have at most 2^8 rows). They are remembered per preprocessed
-/// trace: for the life of the process, and across processes in [`roots_cache`].
-fn program_roots(columns: &[TraceColumn]) -> ProgramRoots {
+/// Poseidon2 one, at blowup 8 over tables padded to the EVM shape, costs a few seconds. They are
+/// remembered per program: for the life of the process, and across processes in [`roots_cache`].
+fn program_roots(tables: &PreprocessedTables) -> ProgramRoots {
     static ROOTS: OnceLock<Mutex<HashMap<[u8; 32], ProgramRoots>>> = OnceLock::new();
-    let digest = preprocessed_digest(columns);
+    let digest = preprocessed_digest(tables);
     let memory = ROOTS.get_or_init(Default::default);
     if let Some(roots) = memory.lock().unwrap_or_else(|e| e.into_inner()).get(&digest) {
         return *roots;
     }
     let roots = roots_cache::load(&digest).unwrap_or_else(|| {
         let roots = info_span!("program roots").in_scope(|| ProgramRoots {
-            blake2s: preprocessed_root::<Blake2sMerkleChannel>(columns),
-            poseidon2: preprocessed_root::<Poseidon2MerkleChannel>(columns),
+            blake2s: preprocessed_root::<Blake2sMerkleChannel>(&preprocessed_trace(tables).1),
+            poseidon2: tables.padded_to(EVM_TABLE_LOG_SIZE).map_or([0; 32], |evm| {
+                preprocessed_root::<Poseidon2MerkleChannel>(&preprocessed_trace(&evm).1)
+            }),
         });
         roots_cache::store(&digest, &roots);
         roots
@@ -130,15 +141,16 @@ fn program_roots(columns: &[TraceColumn]) -> ProgramRoots {
     roots
 }
 
-/// What the preprocessed roots depend on: the columns, and the blowups they are committed at.
-fn preprocessed_digest(columns: &[TraceColumn]) -> [u8; 32] {
+/// What the preprocessed roots depend on: the tables, the EVM padding and the blowups they are
+/// committed at.
+fn preprocessed_digest(tables: &PreprocessedTables) -> [u8; 32] {
     let mut hasher = Sha256::new();
-    hasher.update(b"nexus-zero/preprocessed-roots/v1");
+    hasher.update(b"nexus-zero/preprocessed-roots/v2");
     for kind in [HashKind::Blake2s, HashKind::Poseidon2] {
         hasher.update(kind.log_blowup_factor().to_le_bytes());
     }
-    for column in columns {
-        let values = column.values.as_slice();
+    hasher.update(EVM_TABLE_LOG_SIZE.to_le_bytes());
+    for (_, values) in tables.columns() {
         hasher.update((values.len() as u64).to_le_bytes());
         values.iter().for_each(|v| hasher.update(v.0.to_le_bytes()));
     }
@@ -223,7 +235,8 @@ pub fn prove(
     prove_with::<Blake2sMerkleChannel>(program, input, config, exec)
 }
 
-/// Runs `program` on `input` and proves the execution with the Merkle channel `H`.
+/// Runs `program` on `input` and proves the execution with the Merkle channel `H`, in the smallest
+/// size class that holds it.
 ///
 /// # Errors
 /// [`ProveError`] when the execution fails, uses an instruction that cannot be proven yet, the
@@ -237,6 +250,24 @@ pub fn prove_with<H: ProofHash>(
 where
     SimdBackend: BackendForChannel<H>,
 {
+    prove_in::<H>(program, input, config, exec, None)
+}
+
+/// [`prove_with`] in a given size class (`None`: the smallest that holds the execution). EVM proofs
+/// take their class's fixed shape ([`Claim::evm`]), the one its verifier circuit is built for.
+///
+/// # Errors
+/// As [`prove_with`], and [`ProveError::DoesNotFit`] when the execution does not fit `class`.
+pub fn prove_in<H: ProofHash>(
+    program: &Program,
+    input: &[u8],
+    config: &StarkConfig,
+    exec: &ExecConfig,
+    class: Option<SizeClass>,
+) -> Result<(Execution, Proof<H>), ProveError>
+where
+    SimdBackend: BackendForChannel<H>,
+{
     let expected = H::KIND.log_blowup_factor();
     if config.log_blowup_factor != expected {
         return Err(ProveError::BlowupMismatch { kind: H::KIND, expected, found: config.log_blowup_factor });
@@ -244,11 +275,32 @@ where
     let (execution, record) = info_span!("execute").in_scope(|| trace(program, input, exec))?;
     info!(cycles = execution.cycles, "executed");
     let tables = PreprocessedTables::new(program);
-    let witness =
+    let mut witness =
         info_span!("witness").in_scope(|| witness::generate(&tables, program.code_start, &record.steps))?;
     drop(record);
     debug_assert_eq!(witness.statement.public_values_digest, execution.public_values_digest);
-    let class = SizeClass::for_cycles(execution.cycles)?;
+    let smallest = SizeClass::for_cycles(execution.cycles)?;
+    let (class, tables) = match H::KIND {
+        HashKind::Blake2s => {
+            let class = class.unwrap_or(smallest);
+            if class.log_cycles() < smallest.log_cycles() {
+                return Err(ProveError::DoesNotFit { class, what: format!("{} cycles", execution.cycles) });
+            }
+            (class, tables)
+        }
+        HashKind::Poseidon2 => {
+            let tables = tables.padded_to(EVM_TABLE_LOG_SIZE).ok_or(ProveError::TooLargeForEvm)?;
+            let class = match class {
+                Some(class) => witness.pad_to_evm(class).map(|()| class)?,
+                None => {
+                    SizeClass::ALL.into_iter().find(|&class| witness.pad_to_evm(class).is_ok()).ok_or_else(
+                        || ProveError::DoesNotFit { class: SizeClass::C22, what: "the execution".into() },
+                    )?
+                }
+            };
+            (class, tables)
+        }
+    };
     let mut proof = prove_witness(program, &tables, witness, config, class)?;
     proof.public_values.clone_from(&execution.public_values);
     Ok((execution, proof))
@@ -265,10 +317,10 @@ pub(crate) fn prove_witness<H: ProofHash>(
 where
     SimdBackend: BackendForChannel<H>,
 {
-    let shape = program_shape(program, tables);
     let (ids, preprocessed) = preprocessed_trace(tables);
-    let roots = program_roots(&preprocessed);
-    let claim = crate::air::Claim { log_sizes: witness.log_sizes.clone() };
+    let natural = PreprocessedTables::new(program);
+    let (shape, roots) = (program_shape(program, &natural), program_roots(&natural));
+    let claim = Claim { log_sizes: witness.log_sizes.clone() };
     let main: Vec<Vec<TraceColumn>> = info_span!("main trace").in_scope(|| {
         witness.columns.iter().map(|cols| cols.iter().map(|c| trace_column(c)).collect()).collect()
     });
@@ -318,8 +370,8 @@ where
     builder.commit(channel);
 
     let preprocessed_ids = ids.iter().map(|id| column_id(id)).collect_vec();
-    let components = build_components(&claim, &relations, &claimed_sums, &preprocessed_ids);
-    let provers = components.iter().map(|c| c.as_prover()).collect_vec();
+    let components = build_provers(&claim, &relations, &claimed_sums, &preprocessed_ids);
+    let provers = components.iter().map(|c| c.as_ref()).collect_vec();
     let stark_proof = info_span!("stark").in_scope(|| stwo::prover::prove(&provers, channel, scheme))?;
     Ok(Proof {
         config: *config,

@@ -16,7 +16,9 @@ use crate::air::tables::{
     BITWISE_LOG_SIZE, BITWISE_OPS, MIN_LOG_SIZE, PreprocessedTables, SHIFT_LOG_SIZE, bitwise_row,
     bitwise_table_columns, log_size_for, range_table_columns, shift_row, word_limbs,
 };
-use crate::air::{ComponentKind, Relations, Statement, with_eval};
+use crate::air::{Claim, ComponentKind, Relations, Statement, with_eval};
+use crate::class::SizeClass;
+use crate::prover::ProveError;
 use crate::record::Step;
 use nzero_abi::layout::MEMORY_END;
 use nzero_abi::syscall;
@@ -234,6 +236,29 @@ pub(crate) struct Witness {
     /// Log size per component.
     pub(crate) log_sizes: Vec<u32>,
     pub(crate) statement: Statement,
+}
+
+impl Witness {
+    /// Pads every component with zero rows (valid padding for each) to the EVM shape of `class`.
+    ///
+    /// # Errors
+    /// [`ProveError::DoesNotFit`], leaving the witness unchanged, when a component is larger.
+    pub(crate) fn pad_to_evm(&mut self, class: SizeClass) -> Result<(), ProveError> {
+        let target = Claim::evm(class).log_sizes;
+        if let Some((kind, &log_size)) = ComponentKind::all()
+            .into_iter()
+            .zip(&self.log_sizes)
+            .zip(&target)
+            .find_map(|((kind, log_size), target)| (log_size > target).then_some((kind, log_size)))
+        {
+            return Err(ProveError::DoesNotFit { class, what: format!("{kind:?} (2^{log_size} rows)") });
+        }
+        for ((columns, log_size), &target) in self.columns.iter_mut().zip(&mut self.log_sizes).zip(&target) {
+            columns.iter_mut().for_each(|column| column.resize(1 << target, M31::from(0)));
+            *log_size = target;
+        }
+        Ok(())
+    }
 }
 
 /// A growing table of rows of one component.
