@@ -4,12 +4,12 @@ use ark_bn254::Fr;
 use ark_relations::gr1cs::{ConstraintSystem, SynthesisMode};
 use nzero_poseidon2::Poseidon2MerkleChannel;
 use nzero_wrapper::zkvm::circuit::ZkvmCircuit;
-use nzero_wrapper::zkvm::witness::{EvmProof, ZkvmWitness};
+use nzero_wrapper::zkvm::witness::ZkvmWitness;
 use nzero_zkvm::abi::layout::PROGRAM_START;
 use nzero_zkvm::abi::syscall;
 use nzero_zkvm::isa::Instruction;
 use nzero_zkvm::isa::asm::li;
-use nzero_zkvm::{ExecConfig, Program, SizeClass, StarkConfig, prove_in};
+use nzero_zkvm::{EvmProof, ExecConfig, Program, SizeClass, StarkConfig, prove_in};
 use sha2::{Digest, Sha256};
 
 const CONFIG: StarkConfig = StarkConfig::evm_insecure_for_tests();

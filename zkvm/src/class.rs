@@ -3,7 +3,9 @@
 use serde::{Deserialize, Serialize};
 
 /// A bound on an execution's length. Every proof names its class; the verifier holds each chip's
-/// table to the class, and a recursive verifier circuit exists per class (one verifying key each).
+/// table to the class, and a verifier circuit exists per class (one verifying key each). EVM proofs
+/// take the class's fixed shape (`Claim::evm`), where every instruction chip has `2^k` rows: every
+/// run of up to `2^k` cycles fits, and a longer one whose instructions spread over several chips may.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum SizeClass {
     /// Up to 2^16 cycles.

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use stwo::core::fri::FriConfig;
 use stwo::core::pcs::PcsConfig;
 
+use crate::class::SizeClass;
 use crate::hash::HashKind;
 
 /// The STARK parameters of a proof. They are mixed into the transcript before anything else, and
@@ -48,6 +49,15 @@ impl StarkConfig {
         Self::with_blowup(HashKind::Poseidon2, 8, 2, 3)
     }
 
+    /// The configuration of EVM proofs in `class` (and of its verifier circuit): [`Self::evm`], or
+    /// for the test class [`Self::evm_insecure_for_tests`].
+    pub const fn evm_for(class: SizeClass) -> Self {
+        match class {
+            SizeClass::Test => Self::evm_insecure_for_tests(),
+            _ => Self::evm(),
+        }
+    }
+
     /// A configuration at the blowup the program key of `kind` is made at.
     const fn with_blowup(kind: HashKind, pow_bits: u32, n_queries: u32, fri_fold_step: u32) -> Self {
         Self {
@@ -88,6 +98,7 @@ impl Default for StarkConfig {
 #[cfg(test)]
 mod tests {
     use super::StarkConfig;
+    use crate::class::SizeClass;
     use crate::hash::HashKind;
 
     #[test]

@@ -42,9 +42,10 @@ pub use hash::{HashKind, ProofHash};
 pub use input::{EncodeError, Input};
 pub use memory::Memory;
 pub use nzero_abi as abi;
+pub use nzero_poseidon2::Poseidon2MerkleChannel;
 pub use program::Program;
 pub use proof::{
-    FORMAT_VERSION, ProgramKey, ProgramRoots, ProgramShape, Proof, ProofFileError, proof_hash_kind,
+    EvmProof, FORMAT_VERSION, ProgramKey, ProgramRoots, ProgramShape, Proof, ProofFileError, proof_hash_kind,
 };
 #[cfg(feature = "prover")]
 pub use prover::{ProveError, WitnessError, program_key, prove, prove_in, prove_with};

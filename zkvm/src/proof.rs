@@ -116,6 +116,9 @@ pub struct Proof<H: ProofHash = Blake2sMerkleChannel> {
     pub stark_proof: StarkProof<H::H>,
 }
 
+/// A proof made for the EVM: with the Poseidon2-BN254 channel, at its class's fixed shape.
+pub type EvmProof = Proof<nzero_poseidon2::Poseidon2MerkleChannel>;
+
 // By hand: derives would demand `H: Clone + Debug` of the channel marker type, not of its hash.
 impl<H: ProofHash> Clone for Proof<H> {
     fn clone(&self) -> Self {

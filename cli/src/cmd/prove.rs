@@ -4,7 +4,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use nzero_zkvm::{ExecConfig, StarkConfig, program_key, prove};
+use nzero_zkvm::{
+    ExecConfig, HashKind, Poseidon2MerkleChannel, SizeClass, StarkConfig, program_key, prove, prove_in,
+};
 use serde::Serialize;
 
 use super::run::{InputArgs, load_program};
@@ -26,6 +28,18 @@ pub(crate) struct Args {
     max_cycles: u64,
     #[command(flatten)]
     config: ConfigArgs,
+    /// Prove for the EVM: with the Poseidon2-BN254 channel, at the size class's fixed shape, ready
+    /// for `nzero wrap`.
+    #[arg(long)]
+    evm: bool,
+    /// The size class of an EVM proof (`16`, `18`, `20`, `22`, or `test`); default: the smallest that
+    /// holds the execution. The `test` class uses the INSECURE test configuration.
+    #[arg(long, requires = "evm", value_parser = parse_class)]
+    class: Option<SizeClass>,
+}
+
+pub(crate) fn parse_class(name: &str) -> Result<SizeClass, String> {
+    SizeClass::from_name(name).ok_or_else(|| format!("no size class {name:?} (16, 18, 20, 22 or test)"))
 }
 
 /// The STARK configuration.
@@ -37,8 +51,18 @@ pub(crate) struct ConfigArgs {
 }
 
 impl ConfigArgs {
+    /// The native configuration.
     pub(crate) fn config(&self) -> StarkConfig {
         if self.insecure_test_config { StarkConfig::insecure_for_tests() } else { StarkConfig::secure() }
+    }
+
+    /// The configuration a proof of `kind` must have.
+    pub(crate) fn config_for(&self, kind: HashKind) -> StarkConfig {
+        match (kind, self.insecure_test_config) {
+            (HashKind::Blake2s, _) => self.config(),
+            (HashKind::Poseidon2, true) => StarkConfig::evm_insecure_for_tests(),
+            (HashKind::Poseidon2, false) => StarkConfig::evm(),
+        }
     }
 }
 
@@ -51,6 +75,7 @@ struct Report {
     public_values_digest: String,
     cycles: u64,
     size_class: String,
+    hash: String,
     security_bits: u32,
     prove_seconds: f64,
     cycles_per_second: f64,
@@ -60,14 +85,28 @@ struct Report {
 pub(crate) fn run(args: &Args, json: bool) -> anyhow::Result<ExitCode> {
     let program = load_program(&args.elf)?;
     let input = args.input.read()?;
-    let config = args.config.config();
-    if args.config.insecure_test_config {
-        tracing::warn!("proving with the INSECURE test configuration");
-    }
     let exec = ExecConfig { max_cycles: args.max_cycles };
-    let (result, seconds) = stage("proving", || prove(&program, &input, &config, &exec));
-    let (execution, proof) = result.with_context(|| format!("proving {}", args.elf.display()))?;
-    let bytes = proof.to_bytes();
+    let (config, class) = if args.evm {
+        let class = args.class.or(args.config.insecure_test_config.then_some(SizeClass::Test));
+        (class.map_or(StarkConfig::evm(), StarkConfig::evm_for), class)
+    } else {
+        (args.config.config(), None)
+    };
+    if config.security_bits() < 100 {
+        tracing::warn!("proving with an INSECURE test configuration ({} bits)", config.security_bits());
+    }
+    let proved = |hash: &str| format!("proving {} ({hash})", args.elf.display());
+    let (execution, bytes, size_class, seconds) = if args.evm {
+        let (result, seconds) = stage("proving for the EVM (Poseidon2)", || {
+            prove_in::<Poseidon2MerkleChannel>(&program, &input, &config, &exec, class)
+        });
+        let (execution, proof) = result.with_context(|| proved("Poseidon2"))?;
+        (execution, proof.to_bytes(), proof.class, seconds)
+    } else {
+        let (result, seconds) = stage("proving", || prove(&program, &input, &config, &exec));
+        let (execution, proof) = result.with_context(|| proved("Blake2s"))?;
+        (execution, proof.to_bytes(), proof.class, seconds)
+    };
     std::fs::write(&args.output, &bytes)
         .with_context(|| format!("writing the proof to {}", args.output.display()))?;
     let (_, _, key) = program_key(&program);
@@ -78,7 +117,8 @@ pub(crate) fn run(args: &Args, json: bool) -> anyhow::Result<ExitCode> {
         public_values: hex0x(&execution.public_values),
         public_values_digest: hex0x(&execution.public_values_digest),
         cycles: execution.cycles,
-        size_class: proof.class.to_string(),
+        size_class: size_class.name(),
+        hash: if args.evm { "poseidon2" } else { "blake2s" }.into(),
         security_bits: config.security_bits(),
         prove_seconds: seconds,
         cycles_per_second: execution.cycles as f64 / seconds.max(1e-9),

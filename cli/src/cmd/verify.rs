@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
-use nzero_zkvm::{ProgramKey, Proof, program_key, verify};
+use nzero_zkvm::{EvmProof, HashKind, ProgramKey, Proof, ProofHash, program_key, proof_hash_kind, verify};
 use serde::Serialize;
 
 use super::prove::ConfigArgs;
@@ -67,21 +67,27 @@ struct Report {
 
 pub(crate) fn run(args: &Args, json: bool) -> anyhow::Result<ExitCode> {
     let bytes = std::fs::read(&args.proof).with_context(|| format!("reading {}", args.proof.display()))?;
-    let proof: Proof =
-        Proof::from_bytes(&bytes).with_context(|| format!("reading the proof {}", args.proof.display()))?;
+    let reading = || format!("reading the proof {}", args.proof.display());
+    match proof_hash_kind(&bytes).with_context(reading)? {
+        HashKind::Blake2s => check(&<Proof>::from_bytes(&bytes).with_context(reading)?, args, json),
+        HashKind::Poseidon2 => check(&EvmProof::from_bytes(&bytes).with_context(reading)?, args, json),
+    }
+}
+
+fn check<H: ProofHash>(proof: &Proof<H>, args: &Args, json: bool) -> anyhow::Result<ExitCode> {
     let key = args.program.key()?;
     let public_values = match &args.public_values_hex {
         Some(hex) => decode_hex(hex).with_context(|| format!("--public-values-hex {hex:?}"))?,
         None => proof.public_values.clone(),
     };
-    verify(&proof, &key, &public_values, &args.config.config()).context("the proof is invalid")?;
+    verify(proof, &key, &public_values, &args.config.config_for(H::KIND)).context("the proof is invalid")?;
     let report_value = Report {
         ok: true,
         program_vkey: key.to_hex(),
         exit_code: proof.statement.exit_code,
         public_values: hex0x(&public_values),
         public_values_digest: hex0x(&proof.statement.public_values_digest),
-        size_class: proof.class.to_string(),
+        size_class: proof.class.name(),
     };
     report(json, &report_value, || {
         format!(

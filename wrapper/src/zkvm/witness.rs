@@ -12,9 +12,6 @@ use stwo::core::pcs::CommitmentSchemeVerifier;
 use super::{components, trace_trees};
 use crate::circuit::verifier::{StarkWitness, StarkWitnessError};
 
-/// A zkVM proof made for the EVM: with the Poseidon2-BN254 channel.
-pub type EvmProof = Proof<Poseidon2MerkleChannel>;
-
 /// Why a proof cannot be wrapped.
 #[derive(Debug, thiserror::Error)]
 pub enum WitnessError {
