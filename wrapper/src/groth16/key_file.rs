@@ -91,18 +91,38 @@ impl std::fmt::Display for KeyKind {
 pub trait KeyBody: CanonicalSerialize + CanonicalDeserialize {
     /// The kind its files carry.
     const KIND: KeyKind;
+
+    /// Checks a value read unchecked for what its users would otherwise index out of bounds with
+    /// (group elements need none: the body hash vouches for them).
+    fn is_usable(&self) -> bool;
 }
 
 impl KeyBody for ProvingKey<Bn254> {
     const KIND: KeyKind = KeyKind::ProvingKey;
+
+    fn is_usable(&self) -> bool {
+        // The prover reads `query[0]` of these and the verifier the first IC point.
+        !self.a_query.is_empty()
+            && !self.b_g1_query.is_empty()
+            && !self.b_g2_query.is_empty()
+            && self.vk.is_usable()
+    }
 }
 
 impl KeyBody for VerifyingKey<Bn254> {
     const KIND: KeyKind = KeyKind::VerifyingKey;
+
+    fn is_usable(&self) -> bool {
+        !self.gamma_abc_g1.is_empty()
+    }
 }
 
 impl KeyBody for ConstraintMatrices {
     const KIND: KeyKind = KeyKind::Matrices;
+
+    fn is_usable(&self) -> bool {
+        self.is_well_formed()
+    }
 }
 
 /// The key directory: `$NZERO_KEYS_DIR`, else the user's cache directory's `nexus-zero/keys`
@@ -298,7 +318,8 @@ pub fn read_key<T: KeyBody>(dir: &Path, circuit_id: &str, digest: &CircuitDigest
     }
     match value {
         Ok(_) if left > 0 => Err(KeyFileError::Deserialize { path, source: SerializationError::InvalidData }),
-        Ok(value) => Ok(value),
+        Ok(value) if value.is_usable() => Ok(value),
+        Ok(_) => Err(KeyFileError::Deserialize { path, source: SerializationError::InvalidData }),
         Err(source) => Err(KeyFileError::Deserialize { path, source }),
     }
 }

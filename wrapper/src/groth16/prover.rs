@@ -3,16 +3,15 @@
 //! `Groth16::prove` synthesizes the circuit with matrix construction on: every linear combination is
 //! recorded, inlined and turned into sparse rows, for each proof, although they never change. Here the
 //! circuit runs with `construct_matrices: false` (the constraint system keeps only the assignment), and
-//! the witness map takes the stored matrices (`LibsnarkReduction::witness_map_from_matrices`). The group
+//! the witness map takes the stored matrices (`ConstraintMatrices::witness_map`, arkworks'
+//! `LibsnarkReduction::witness_map_from_matrices` over compressed rows). The group
 //! arithmetic is arkworks' `create_proof_with_assignment`, with the assignment converted to integers once
 //! and each scalar vector dropped as soon as its MSM is done.
 
 use ark_bn254::{Bn254, Fr, G1Affine, G1Projective, G2Affine};
 use ark_ec::{AffineRepr, CurveGroup, VariableBaseMSM};
 use ark_ff::{PrimeField, UniformRand, Zero};
-use ark_groth16::r1cs_to_qap::{LibsnarkReduction, R1CSToQAP};
 use ark_groth16::{Groth16, Proof, ProvingKey, prepare_verifying_key};
-use ark_poly::GeneralEvaluationDomain;
 use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystem, OptimizationGoal, SynthesisMode};
 use ark_std::rand::{CryptoRng, RngCore};
 
@@ -73,12 +72,7 @@ pub fn prove_with_progress<C: ConstraintSynthesizer<Fr>>(
 
     let h = {
         let _stage = enter(Stage::WitnessMap, progress);
-        LibsnarkReduction::witness_map_from_matrices::<Fr, GeneralEvaluationDomain<Fr>>(
-            &m.abc,
-            m.num_instance_variables,
-            m.num_constraints,
-            &full,
-        )?
+        m.witness_map(&full)?
     };
     let public_inputs = full[1..instance].to_vec();
     let r = Fr::rand(rng);

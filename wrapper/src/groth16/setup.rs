@@ -13,9 +13,7 @@ use ark_ff::{Field, UniformRand, Zero};
 use ark_groth16::r1cs_to_qap::{LibsnarkReduction, R1CSToQAP};
 use ark_groth16::{ProvingKey, VerifyingKey};
 use ark_poly::{EvaluationDomain, GeneralEvaluationDomain};
-use ark_relations::gr1cs::{
-    ConstraintSynthesizer, ConstraintSystem, OptimizationGoal, SynthesisError, SynthesisMode,
-};
+use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystem, OptimizationGoal, SynthesisMode};
 use ark_std::rand::{CryptoRng, RngCore};
 
 use super::error::Groth16Error;
@@ -87,42 +85,6 @@ pub fn setup_with_progress<C: ConstraintSynthesizer<Fr>>(
     Ok(Keys { proving_key, matrices })
 }
 
-/// The QAP's polynomials at the secret point `t`.
-struct QapAtPoint {
-    /// `u_i(t)`, `v_i(t)`, `w_i(t)` for every variable `i`.
-    a: Vec<Fr>,
-    b: Vec<Fr>,
-    c: Vec<Fr>,
-    /// The vanishing polynomial of the domain at `t`.
-    zt: Fr,
-    /// The domain's size.
-    domain_size: usize,
-}
-
-/// The QAP of the matrices evaluated at `t`, as `LibsnarkReduction::instance_map_with_evaluation` computes
-/// it from a constraint system.
-fn instance_map(m: &ConstraintMatrices, t: Fr) -> Result<QapAtPoint, SynthesisError> {
-    let domain = Domain::new(m.num_constraints + m.num_instance_variables)
-        .ok_or(SynthesisError::PolynomialDegreeTooLarge)?;
-    let zt = domain.evaluate_vanishing_polynomial(t);
-    let u = domain.evaluate_all_lagrange_coefficients(t);
-    let n = m.num_variables();
-    let (mut a, mut b, mut c) = (vec![Fr::zero(); n], vec![Fr::zero(); n], vec![Fr::zero(); n]);
-    // The libsnark reduction's extra rows `z_i · 1 = z_i` for the instance variables make their A
-    // polynomials independent (what Groth16's soundness needs of public inputs).
-    let instance = m.num_constraints..m.num_constraints + m.num_instance_variables;
-    a[..m.num_instance_variables].copy_from_slice(&u[instance]);
-    let [ma, mb, mc] = &m.abc;
-    for (i, u_i) in u.iter().enumerate().take(m.num_constraints) {
-        for (out, row) in [(&mut a, &ma[i]), (&mut b, &mb[i]), (&mut c, &mc[i])] {
-            for &(coeff, index) in row {
-                out[index] += *u_i * coeff;
-            }
-        }
-    }
-    Ok(QapAtPoint { a, b, c, zt, domain_size: domain.size() })
-}
-
 /// A random non-zero element and its inverse (zero has probability 2^-254; arkworks unwraps).
 fn invertible(rng: &mut (impl RngCore + CryptoRng)) -> (Fr, Fr) {
     loop {
@@ -145,10 +107,11 @@ fn generate(
     let (delta, delta_inverse) = invertible(rng);
     let g1_generator = G1Projective::rand(rng);
     let g2_generator = G2Projective::rand(rng);
-    let domain = Domain::new(m.num_constraints + m.num_instance_variables)
-        .ok_or(SynthesisError::PolynomialDegreeTooLarge)?;
+    let domain = m.domain()?;
     let t = domain.sample_element_outside_domain(rng);
-    let QapAtPoint { a, b, c, zt, domain_size } = instance_map(m, t)?;
+    let zt = domain.evaluate_vanishing_polynomial(t);
+    let domain_size = domain.size();
+    let [a, b, c] = m.instance_map(&domain, t);
     let num_instance = m.num_instance_variables;
 
     let non_zero_a = a.iter().filter(|x| !x.is_zero()).count();

@@ -380,6 +380,15 @@ fn groth16_corrupt_key_files_give_named_errors() {
     bad.extend_from_slice(vk_body);
     write(&bad);
     assert!(matches!(read_pk(dir.path()), Err(KeyFileError::Deserialize { .. })));
+    // Matrices with a valid hash that index past the assignment: refused, not used.
+    let (_, keys) = permutation_keys();
+    let mut malformed = keys.matrices.clone();
+    malformed.point_past_the_variables();
+    write_key(dir.path(), PERMUTATION_ID, &PERMUTATION_DIGEST, &malformed).unwrap();
+    assert!(matches!(
+        read_key::<ConstraintMatrices>(dir.path(), PERMUTATION_ID, &PERMUTATION_DIGEST),
+        Err(KeyFileError::Deserialize { .. })
+    ));
     // A missing file is I/O, with its path.
     std::fs::remove_file(&path).unwrap();
     match read_pk(dir.path()) {
