@@ -7,7 +7,10 @@
 //!   ([`circuit::verifier::verify_stark`]), built from Merkle openings of lifted commitments, Stwo's fields
 //!   with lazy reduction ([`M31Var`], [`CM31Var`], [`QM31Var`]), circle points ([`CirclePointVar`]), the
 //!   prover's own AIR evaluated at the out-of-domain point ([`CircuitComponent`]), DEEP quotients and FRI;
-//! - the statement a wrapped proof makes, as its one Groth16 public input ([`public_input`]);
+//! - the statement a wrapped proof makes, as its one Groth16 public input ([`public_input`]), and its
+//!   R1CS twin ([`circuit::program_key_var`], [`circuit::public_input_var`]);
+//! - Groth16 over BN254: setup keeping the constraint matrices, proving from them, verification, key
+//!   files ([`setup`], [`prove`], [`verify`], [`write_keys`], [`read_keys`]);
 //! - the EVM side: the calldata encoding of a Groth16 proof and its selector ([`encode_proof`],
 //!   [`selector`]), the Solidity verifier generated from a verifying key ([`solidity_verifier`]), its
 //!   native twin ([`verify_encoded_proof`]), mock proofs, snarkjs exports and Foundry fixtures.
@@ -18,6 +21,7 @@
 mod channel;
 pub mod circuit;
 mod evm;
+mod groth16;
 mod poseidon2;
 mod statement;
 pub mod zkvm;
@@ -39,6 +43,11 @@ pub use evm::mock::{MOCK_PROOF_LENGTH, MOCK_SELECTOR, mock_proof};
 pub use evm::snarkjs::{snarkjs_proof, snarkjs_public_inputs, snarkjs_verification_key};
 pub use evm::solidity::solidity_verifier;
 pub use evm::verify::verify_encoded_proof;
+pub use groth16::{
+    CircuitDigest, CircuitTag, ConstraintMatrices, Groth16Error, KEY_FILE_MAGIC, KEY_FILE_VERSION, KeyBody,
+    KeyFileError, KeyKind, Keys, Stage, key_path, keys_dir, prove, prove_with_progress, read_key, read_keys,
+    setup, setup_with_progress, verify, write_key, write_keys,
+};
 pub use poseidon2::{
     FrVar, PERMUTATION_CONSTRAINTS, Poseidon2SpongeVar, compress_var, hash_var, permute_var,
 };

@@ -9,6 +9,7 @@
 //! - [`merkle`]: openings of lifted Merkle commitments, and their witnesses;
 //! - [`pcs`]: the DEEP quotients, the first FRI layer's values at the queries;
 //! - [`fri`]: Stwo's FRI verifier over a fixed shape (commit, queries, per-query folds), and its witness;
+//! - `statement`: the program key and the one public input ([`program_key_var`], [`public_input_var`]);
 //! - [`verifier`]: all of it together, the twin of Stwo's `verify` ([`verifier::verify_stark`]), and the
 //!   native replay that builds its witness ([`verifier::StarkWitness`]).
 
@@ -19,6 +20,7 @@ mod fields;
 pub mod fri;
 pub mod merkle;
 pub mod pcs;
+mod statement;
 mod substitution;
 #[cfg(test)]
 pub(crate) mod test_air;
@@ -35,6 +37,9 @@ pub use circle::{
     repeated_double_x,
 };
 pub use fields::{CM31Var, M31FieldVar, M31Var, QM31Var, enforce_bits};
+pub use statement::{
+    PROGRAM_KEY_CONSTRAINTS, PROGRAM_KEY_TAG, PUBLIC_INPUT_CONSTRAINTS, program_key_var, public_input_var,
+};
 pub use substitution::{LookupElementsVar, SubstitutionScope, Substitutions};
 
 /// Why a circuit gadget could not be built. Unsatisfied constraints are not errors: a wrong witness
