@@ -21,7 +21,7 @@
 mod channel;
 pub mod circuit;
 mod evm;
-mod groth16;
+pub mod groth16;
 mod poseidon2;
 mod statement;
 pub mod zkvm;

@@ -1,10 +1,13 @@
 //! The subcommands, one module each.
 
 mod build;
+mod export_verifier;
 mod prove;
 mod run;
+mod setup;
 mod verify;
 mod vkey;
+mod wrap;
 
 use std::process::ExitCode;
 
@@ -29,9 +32,15 @@ enum Command {
     Run(run::Args),
     /// Print the program verifying key of an ELF.
     Vkey(vkey::Args),
-    /// Execute an ELF and prove the execution (Stwo, Blake2s).
+    /// Execute an ELF and prove the execution (Stwo: Blake2s, or Poseidon2 for the EVM with `--evm`).
     Prove(prove::Args),
-    /// Verify a proof against a program (ELF or verifying key).
+    /// Make the Groth16 keys of a size class's verifier circuit (single-party: for development).
+    Setup(setup::Args),
+    /// Wrap an EVM proof into a Groth16 proof for the class's Solidity verifier.
+    Wrap(wrap::Args),
+    /// Write the Solidity verifier (or snarkjs verification key) of a size class's keys.
+    ExportVerifier(export_verifier::Args),
+    /// Verify a proof (STARK or wrapped) against a program (ELF or verifying key).
     Verify(verify::Args),
 }
 
@@ -48,6 +57,9 @@ impl Cli {
             Command::Run(args) => run::run(args, self.json),
             Command::Vkey(args) => vkey::run(args, self.json),
             Command::Prove(args) => prove::run(args, self.json),
+            Command::Setup(args) => setup::run(args, self.json),
+            Command::Wrap(args) => wrap::run(args, self.json),
+            Command::ExportVerifier(args) => export_verifier::run(args, self.json),
             Command::Verify(args) => verify::run(args, self.json),
         }
     }

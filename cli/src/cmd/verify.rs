@@ -7,8 +7,15 @@ use anyhow::{Context, bail};
 use nzero_zkvm::{EvmProof, HashKind, ProgramKey, Proof, ProofHash, program_key, proof_hash_kind, verify};
 use serde::Serialize;
 
+use ark_bn254::Bn254;
+use ark_groth16::VerifyingKey;
+use nzero_wrapper::groth16::read_key;
+use nzero_wrapper::zkvm::wrap::{circuit_digest, circuit_id, class_of_verifier};
+use nzero_wrapper::{Fixture, verify_encoded_proof};
+
 use super::prove::ConfigArgs;
 use super::run::load_program;
+use super::setup::KeysDirArg;
 use crate::output::{hex0x, report};
 
 /// Arguments of `nzero verify`.
@@ -23,6 +30,8 @@ pub(crate) struct Args {
     public_values_hex: Option<String>,
     #[command(flatten)]
     config: ConfigArgs,
+    #[command(flatten)]
+    keys: KeysDirArg,
 }
 
 /// Which program the proof must be about.
@@ -68,6 +77,10 @@ struct Report {
 pub(crate) fn run(args: &Args, json: bool) -> anyhow::Result<ExitCode> {
     let bytes = std::fs::read(&args.proof).with_context(|| format!("reading {}", args.proof.display()))?;
     let reading = || format!("reading the proof {}", args.proof.display());
+    if bytes.trim_ascii_start().starts_with(b"{") {
+        let text = String::from_utf8(bytes).with_context(reading)?;
+        return check_wrapped(&Fixture::from_json(&text).with_context(reading)?, args, json);
+    }
     match proof_hash_kind(&bytes).with_context(reading)? {
         HashKind::Blake2s => check(&<Proof>::from_bytes(&bytes).with_context(reading)?, args, json),
         HashKind::Poseidon2 => check(&EvmProof::from_bytes(&bytes).with_context(reading)?, args, json),
@@ -96,4 +109,43 @@ fn check<H: ProofHash>(proof: &Proof<H>, args: &Args, json: bool) -> anyhow::Res
         )
     });
     Ok(ExitCode::SUCCESS)
+}
+
+/// Checks a wrapped (Groth16) proof natively, as its class's verifier contract would.
+fn check_wrapped(wrapped: &Fixture, args: &Args, json: bool) -> anyhow::Result<ExitCode> {
+    let class = class_of_verifier(&wrapped.verifier)
+        .with_context(|| format!("the wrapped proof names an unknown verifier {:?}", wrapped.verifier))?;
+    let key = args.program.key()?;
+    let public_values = match &args.public_values_hex {
+        Some(hex) => decode_hex(hex).with_context(|| format!("--public-values-hex {hex:?}"))?,
+        None => wrapped.public_values.clone(),
+    };
+    let dir = args.keys.dir()?;
+    let vk: VerifyingKey<Bn254> = read_key(&dir, &circuit_id(class), &circuit_digest(class))
+        .with_context(|| format!("loading the class {class} verifying key from {}", dir.display()))?;
+    verify_encoded_proof(&vk, key.0, &public_values, &wrapped.proof)
+        .context("the wrapped proof is invalid")?;
+    let report_value = WrappedReport {
+        ok: true,
+        program_vkey: key.to_hex(),
+        public_values: hex0x(&public_values),
+        size_class: class.name(),
+        verifier: wrapped.verifier.clone(),
+    };
+    report(json, &report_value, || {
+        format!(
+            "valid wrapped proof ({}): program {} committed {}",
+            report_value.verifier, report_value.program_vkey, report_value.public_values
+        )
+    });
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Serialize)]
+struct WrappedReport {
+    ok: bool,
+    program_vkey: String,
+    public_values: String,
+    size_class: String,
+    verifier: String,
 }

@@ -2,13 +2,15 @@
 //! public terms, and Stwo's verifier over the zkVM's components ([`verify_stark`]).
 
 use ark_bn254::Fr;
+use ark_r1cs_std::GR1CSVar;
 use ark_r1cs_std::alloc::AllocVar;
 use ark_r1cs_std::boolean::Boolean;
 use ark_r1cs_std::convert::ToBitsGadget;
+use ark_r1cs_std::eq::EqGadget;
 use ark_r1cs_std::fields::FieldVar;
 use ark_r1cs_std::uint8::UInt8;
 use ark_r1cs_std::uint32::UInt32;
-use ark_relations::gr1cs::{ConstraintSystemRef, SynthesisError};
+use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystemRef, SynthesisError};
 use itertools::Itertools;
 use nzero_zkvm::{Claim, LookupElementsSource, Relations, SizeClass, StarkConfig, public_logup_sum};
 use stwo::core::fields::m31::M31;
@@ -20,7 +22,8 @@ use crate::channel::Poseidon2ChannelVar;
 use crate::circuit::verifier::{
     CommitmentSchemeVar, ConstraintCounts, StarkWitnessError, mix_config, verify_stark,
 };
-use crate::circuit::{LookupElementsVar, M31Var, QM31Var, Substitutions};
+use crate::circuit::{CircuitError, LookupElementsVar, M31Var, QM31Var, Substitutions};
+use crate::circuit::{program_key_var, public_input_var};
 use crate::poseidon2::FrVar;
 
 /// The verifier circuit of one size class and configuration; without a witness it builds the same
@@ -168,6 +171,28 @@ impl ZkvmCircuit {
             public_values_digest: digest,
         };
         Ok((vars, counts))
+    }
+}
+
+impl ConstraintSynthesizer<Fr> for ZkvmCircuit {
+    /// The STARK verification, then the statement: its one public input is
+    /// `sha256(program_key ‖ public_values_digest)` masked to 253 bits, computed from the values the
+    /// verification used (`crate::public_input` natively).
+    fn generate_constraints(self, cs: ConstraintSystemRef<Fr>) -> Result<(), SynthesisError> {
+        let (vars, _) = self.verify(&cs).map_err(|e| match e {
+            StarkWitnessError::Circuit(CircuitError::Synthesis(e)) => e,
+            _ => SynthesisError::Unsatisfiable,
+        })?;
+        let key = program_key_var(
+            &vars.entry,
+            &vars.program_log_size,
+            &vars.image_log_size,
+            &vars.blake2s_root,
+            &vars.poseidon2_root,
+        )?;
+        let statement = public_input_var(&key, &vars.public_values_digest)?;
+        let public_input = FrVar::new_input(cs, || statement.value())?;
+        public_input.enforce_equal(&statement)
     }
 }
 

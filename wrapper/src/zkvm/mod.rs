@@ -3,10 +3,13 @@
 //! ([`nzero_zkvm::Claim::evm`]), behind the zkVM's transcript preamble.
 //!
 //! - [`witness`]: a Poseidon2 proof checked natively and replayed into the circuit's witness;
-//! - [`circuit`]: the constraints, one system per (class, configuration).
+//! - [`circuit`]: the constraints, one system per (class, configuration), with the statement as the one
+//!   public input;
+//! - [`wrap`]: keys per class, and a proof wrapped into a Groth16 proof of its statement.
 
 pub mod circuit;
 pub mod witness;
+pub mod wrap;
 
 use nzero_zkvm::{
     Claim, ComponentVisitor, EVM_TABLE_LOG_SIZE, HashKind, ProgramShape, Relations, SizeClass,

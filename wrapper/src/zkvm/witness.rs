@@ -4,7 +4,7 @@ use ark_bn254::Fr;
 use itertools::Itertools;
 use nzero_poseidon2::{Poseidon2Channel, Poseidon2MerkleChannel};
 use nzero_zkvm::{
-    ProgramKey, ProgramRoots, ProgramShape, Proof, SizeClass, StarkConfig, VerifyError, commit_traces,
+    EvmProof, ProgramKey, ProgramRoots, ProgramShape, SizeClass, StarkConfig, VerifyError, commit_traces,
 };
 use stwo::core::fields::qm31::SecureField;
 use stwo::core::pcs::CommitmentSchemeVerifier;

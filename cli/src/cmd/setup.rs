@@ -1,0 +1,96 @@
+//! `nzero setup`: the Groth16 keys of a size class's verifier circuit.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use nzero_wrapper::groth16::write_keys;
+use nzero_wrapper::zkvm::wrap::{OsRng, circuit_digest, circuit_id, setup};
+use nzero_zkvm::SizeClass;
+use serde::Serialize;
+
+use super::prove::parse_class;
+use crate::output::{hex0x, peak_memory_bytes, report};
+use crate::progress::stages;
+
+/// Arguments of `nzero setup`.
+#[derive(clap::Args, Debug)]
+pub(crate) struct Args {
+    /// The size class (`16`, `18`, `20`, `22`, or `test`: small, for tests, INSECURE proofs).
+    #[arg(long, value_parser = parse_class)]
+    class: SizeClass,
+    #[command(flatten)]
+    keys: KeysDirArg,
+}
+
+/// Where the keys live.
+#[derive(clap::Args, Debug)]
+pub(crate) struct KeysDirArg {
+    /// The key directory (default: `$NZERO_KEYS_DIR`, else `~/.cache/nexus-zero/keys`).
+    #[arg(long, value_name = "DIR")]
+    keys_dir: Option<PathBuf>,
+}
+
+impl KeysDirArg {
+    pub(crate) fn dir(&self) -> anyhow::Result<PathBuf> {
+        match &self.keys_dir {
+            Some(dir) => Ok(dir.clone()),
+            None => Ok(nzero_wrapper::groth16::keys_dir()?),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Report {
+    size_class: String,
+    circuit: String,
+    constraints: usize,
+    selector: String,
+    proving_key: PathBuf,
+    verifying_key: PathBuf,
+    matrices: PathBuf,
+    proving_key_bytes: u64,
+    setup_seconds: f64,
+    peak_memory_bytes: Option<u64>,
+}
+
+pub(crate) fn run(args: &Args, json: bool) -> anyhow::Result<ExitCode> {
+    let class = args.class;
+    let dir = args.keys.dir()?;
+    tracing::warn!(
+        "single-party setup: whoever learns its randomness can forge proofs. Use these keys for \
+         development only; production keys need a multi-party ceremony."
+    );
+    let (keys, seconds) = stages(&format!("Groth16 setup of the class {class} circuit"), |progress| {
+        setup(class, &mut OsRng, progress)
+    });
+    let keys = keys.with_context(|| format!("setting up the class {class} circuit"))?;
+    let [matrices, proving_key, verifying_key] =
+        write_keys(&dir, &circuit_id(class), &circuit_digest(class), &keys)
+            .with_context(|| format!("writing the keys to {}", dir.display()))?;
+    let selector = nzero_wrapper::selector(keys.verifying_key())?;
+    let report_value = Report {
+        size_class: class.name(),
+        circuit: circuit_id(class),
+        constraints: keys.matrices.num_constraints,
+        selector: hex0x(&selector),
+        proving_key_bytes: std::fs::metadata(&proving_key).map(|m| m.len()).unwrap_or_default(),
+        proving_key,
+        verifying_key,
+        matrices,
+        setup_seconds: seconds,
+        peak_memory_bytes: peak_memory_bytes(),
+    };
+    report(json, &report_value, || {
+        format!(
+            "keys of class {} ({} constraints, selector {}) in {:.1} s\nproving key    {}\nverifying key  {}\nWARNING: a single-party setup is for development only; production keys need a ceremony.",
+            report_value.size_class,
+            report_value.constraints,
+            report_value.selector,
+            report_value.setup_seconds,
+            report_value.proving_key.display(),
+            report_value.verifying_key.display(),
+        )
+    });
+    Ok(ExitCode::SUCCESS)
+}
