@@ -7,12 +7,15 @@
 //! as the proof's `extract_composition_oods_eval`. Proof-dependent constants of an eval (lookup
 //! elements, claimed sums) reach it as placeholders (see [`super::Substitutions`]).
 //!
-//! Costs: each AIR constraint costs its own arithmetic plus 18 constraints (the product with the
-//! vanishing polynomial's inverse and the accumulation) and reductions; each component pays one inverse
-//! of its vanishing polynomial (285) and about `286 · (log size - 1)` for the polynomial.
+//! Costs: each AIR constraint costs its own arithmetic plus about 9 constraints in the accumulation
+//! (a product by a canonical power of the random coefficient) and its share of a reduction per group of
+//! about `1.5 √n` constraints (see [`PointEvaluationAccumulatorVar`]); the vanishing polynomial, the
+//! same for every component, is computed once (about `286 · (log size - 1)`, and one inverse, 284).
 
 use std::collections::BTreeMap;
 
+use ark_relations::gr1cs::SynthesisError;
+use num_traits::Zero;
 use stwo::core::air::Component;
 use stwo::core::circle::CirclePoint;
 use stwo::core::fields::m31::M31;
@@ -27,28 +30,98 @@ use super::CircuitError;
 use super::circle::{CirclePointVar, coset_vanishing, repeated_double_x};
 use super::fields::QM31Var;
 
-/// The random linear combination of constraint quotients, `acc = acc · α + q`: the twin of
-/// `PointEvaluationAccumulator` (nine constraints per accumulation).
+/// The random linear combination of constraint quotients at one point, `acc = acc · α + c / Z`: the
+/// twin of `PointEvaluationAccumulator`.
+///
+/// Horner's rule would cost a QM31 product and, every other step, a reduction (about 150 constraints a
+/// constraint). The accumulator instead keeps the evaluations and their denominators, and
+/// [`Self::finalize`] computes the same sum `Σ_k α^(n-1-k) c_k / Z_k` regrouped: the denominators
+/// (one vanishing polynomial per coset size, in practice one for all components) are factored out of
+/// their evaluations' sums, and each sum is taken in groups of `g` evaluations, `Σ_i β^i Σ_j α^j c_(i,j)`
+/// with `β = α^g`: one product by a canonical power `α^j` per evaluation, and one product by `β` and one
+/// reduction per group. The sum is the same polynomial in `α`, so nothing about soundness changes.
 #[derive(Clone, Debug)]
 pub struct PointEvaluationAccumulatorVar {
     random_coeff: QM31Var,
-    accumulation: QM31Var,
+    point: CirclePointVar<QM31Var>,
+    /// The vanishing polynomials' inverses at `point`, by the log size of their canonic coset; `None`
+    /// stands for the denominator one (evaluations accumulated as they are).
+    denominators: Vec<(Option<u32>, QM31Var)>,
+    /// Every evaluation, in accumulation order, with the index of its denominator.
+    evaluations: Vec<(QM31Var, usize)>,
 }
 
 impl PointEvaluationAccumulatorVar {
-    /// An empty accumulation with the channel's random coefficient.
-    pub fn new(random_coeff: QM31Var) -> Self {
-        Self { random_coeff, accumulation: QM31Var::zero() }
+    /// An empty accumulation at `point` with the channel's random coefficient.
+    pub fn new(random_coeff: QM31Var, point: CirclePointVar<QM31Var>) -> Self {
+        Self { random_coeff, point, denominators: vec![(None, QM31Var::one())], evaluations: Vec::new() }
     }
 
     /// `acc = acc · α + evaluation`.
     pub fn accumulate(&mut self, evaluation: QM31Var) {
-        self.accumulation = &self.accumulation * &self.random_coeff + evaluation;
+        self.evaluations.push((evaluation, 0));
     }
 
-    /// The accumulated value.
-    pub fn finalize(self) -> QM31Var {
-        self.accumulation
+    /// `acc = acc · α + evaluation / Z`, where `Z` is the denominator [`Self::denominator`] returned.
+    fn accumulate_quotient(&mut self, evaluation: QM31Var, denominator: usize) {
+        self.evaluations.push((evaluation, denominator));
+    }
+
+    /// The index of the inverse of the vanishing polynomial of the canonic coset of `log_size` at the
+    /// accumulator's point, as `PointEvaluator` divides by: computed (one inverse, about `286 ·
+    /// log_size`) the first time, shared by every later component.
+    fn denominator(&mut self, log_size: u32) -> Result<usize, SynthesisError> {
+        if let Some(index) = self.denominators.iter().position(|(size, _)| *size == Some(log_size)) {
+            return Ok(index);
+        }
+        let vanishing = coset_vanishing(CanonicCoset::new(log_size).coset, &self.point)?;
+        self.denominators.push((Some(log_size), vanishing.inverse()?));
+        Ok(self.denominators.len() - 1)
+    }
+
+    /// The accumulated value, `Σ_k α^(n-1-k) c_k / Z_k` (see the type's documentation for how).
+    ///
+    /// # Errors
+    /// Fails only if the constraint system fails.
+    pub fn finalize(self) -> Result<QM31Var, SynthesisError> {
+        let n = self.evaluations.len();
+        if n == 0 {
+            return Ok(QM31Var::zero());
+        }
+        // Setting up `g` canonical powers costs a reduced product each, a group a reduced product: about
+        // `284 g + 600 n / g`, least near `g = 1.5 √n`.
+        let group = ((1.5 * (n as f64).sqrt()).ceil() as usize).clamp(1, n);
+        let mut powers = vec![QM31Var::one()];
+        while powers.len() <= group {
+            let next = (powers.last().expect("one power at least") * &self.random_coeff).reduce()?;
+            powers.push(next);
+        }
+        let step = powers.pop().expect("group + 1 powers");
+        let mut sums = vec![QM31Var::zero(); self.denominators.len()];
+        // The k-th evaluation's weight is α^(n-1-k) = β^i α^j with n - 1 - k = i·g + j.
+        let n_groups = n.div_ceil(group);
+        for i in (0..n_groups).rev() {
+            // Horner over the groups: the earlier groups' sums times β (reduced at the group's end).
+            for sum in sums.iter_mut().filter(|sum| !sum.is_zero()) {
+                *sum = sum.mul_wide(&step);
+            }
+            for (j, power) in powers.iter().enumerate() {
+                let Some(k) = (n - 1).checked_sub(i * group + j) else { break };
+                let (evaluation, denominator) = &self.evaluations[k];
+                if !evaluation.is_zero() {
+                    sums[*denominator] += power.mul_wide(evaluation);
+                }
+            }
+            for sum in sums.iter_mut().filter(|sum| !sum.is_zero()) {
+                *sum = sum.reduce()?;
+            }
+        }
+        // Σ_d Z_d^-1 · (the sum of d's evaluations)
+        let mut total = QM31Var::zero();
+        for ((_, inverse), sum) in self.denominators.iter().zip(&sums) {
+            total += inverse * sum;
+        }
+        Ok(total)
     }
 }
 
@@ -73,29 +146,35 @@ pub struct PointEvaluatorVar<'a> {
     mask: TreeVec<ColumnVec<&'a Vec<QM31Var>>>,
     accumulator: &'a mut PointEvaluationAccumulatorVar,
     col_index: Vec<usize>,
-    denom_inverse: QM31Var,
+    /// The accumulator's index of the vanishing polynomial the constraints are divided by.
+    denominator: usize,
     logup: LogupVar,
     error: Option<CircuitError>,
 }
 
 impl<'a> PointEvaluatorVar<'a> {
     /// An evaluator over `mask` (per tree, per column, the values at the column's mask offsets), as
-    /// `PointEvaluator::new`.
+    /// `PointEvaluator::new`; its constraints are divided by the vanishing polynomial of the canonic
+    /// coset of `max_log_degree_bound` at the accumulator's point.
+    ///
+    /// # Errors
+    /// Fails only if the constraint system fails.
     pub fn new(
         mask: TreeVec<ColumnVec<&'a Vec<QM31Var>>>,
         accumulator: &'a mut PointEvaluationAccumulatorVar,
-        denom_inverse: QM31Var,
+        max_log_degree_bound: u32,
         log_size: u32,
         claimed_sum: QM31Var,
-    ) -> Self {
+    ) -> Result<Self, SynthesisError> {
         let col_index = vec![0; mask.len()];
         // claimed_sum / 2^log_size, as `LogupAtRow::new`.
         let cumsum_shift = claimed_sum * M31::from_u32_unchecked(1 << log_size).inverse();
-        Self {
+        let denominator = accumulator.denominator(max_log_degree_bound)?;
+        Ok(Self {
             mask,
             accumulator,
             col_index,
-            denom_inverse,
+            denominator,
             logup: LogupVar {
                 interaction: INTERACTION_TRACE_IDX,
                 cumsum_shift,
@@ -103,7 +182,7 @@ impl<'a> PointEvaluatorVar<'a> {
                 is_finalized: true,
             },
             error: None,
-        }
+        })
     }
 
     /// Ends the evaluation.
@@ -150,8 +229,10 @@ impl<'a> PointEvaluatorVar<'a> {
             let [cur_cumsum] = self.next_extension_interaction_mask(self.logup.interaction, [0]);
             let diff = &cur_cumsum - &prev_col_cumsum;
             prev_col_cumsum = cur_cumsum;
-            // (cumsum - previous) · denominator - numerator = 0
-            self.add_constraint(diff * cur_frac.denominator - cur_frac.numerator);
+            // (cumsum - previous) · denominator - numerator = 0. The product is used once (by the
+            // accumulator, times a canonical power, then summed and reduced): no operand is reduced
+            // unless the product would pass the limit.
+            self.add_constraint(diff.mul_wide(&cur_frac.denominator) - cur_frac.numerator);
         }
         let frac: Fraction<QM31Var, QM31Var> = last.into_iter().sum();
         let [prev_row_cumsum, cur_cumsum] =
@@ -159,7 +240,7 @@ impl<'a> PointEvaluatorVar<'a> {
         // diff + cumsum_shift = num / denom: the shifted fractions sum to zero over the trace, so the
         // constraint is the same on every row.
         let shifted_diff = cur_cumsum - prev_row_cumsum - prev_col_cumsum + self.logup.cumsum_shift.clone();
-        self.add_constraint(shifted_diff * frac.denominator - frac.numerator);
+        self.add_constraint(shifted_diff.mul_wide(&frac.denominator) - frac.numerator);
         self.logup.is_finalized = true;
         Ok(())
     }
@@ -192,8 +273,8 @@ impl EvalAtRow for PointEvaluatorVar<'_> {
     where
         QM31Var: core::ops::Mul<G, Output = QM31Var> + From<G>,
     {
-        // acc = acc · α + denom_inverse · c
-        self.accumulator.accumulate(self.denom_inverse.clone() * constraint);
+        // acc = acc · α + c / Z
+        self.accumulator.accumulate_quotient(QM31Var::from(constraint), self.denominator);
     }
 
     fn combine_ef(values: [QM31Var; SECURE_EXTENSION_DEGREE]) -> QM31Var {
@@ -247,7 +328,7 @@ pub trait CircuitComponent {
         max_log_degree_bound: u32,
     ) -> TreeVec<ColumnVec<Vec<CirclePointVar<QM31Var>>>>;
 
-    /// Accumulates the component's constraint quotients at `point`, as Stwo's
+    /// Accumulates the component's constraint quotients at the accumulator's point, as Stwo's
     /// `Component::evaluate_constraint_quotients_at_point`; `mask` is the whole proof's sampled values.
     ///
     /// # Errors
@@ -256,7 +337,6 @@ pub trait CircuitComponent {
     /// fails only if the constraint system fails.
     fn evaluate_constraint_quotients_at_point(
         &self,
-        point: &CirclePointVar<QM31Var>,
         mask: &TreeVec<Vec<Vec<QM31Var>>>,
         accumulator: &mut PointEvaluationAccumulatorVar,
         max_log_degree_bound: u32,
@@ -338,7 +418,6 @@ impl<E: FrameworkEval> CircuitComponent for FrameworkComponent<E> {
 
     fn evaluate_constraint_quotients_at_point(
         &self,
-        point: &CirclePointVar<QM31Var>,
         mask: &TreeVec<Vec<Vec<QM31Var>>>,
         accumulator: &mut PointEvaluationAccumulatorVar,
         max_log_degree_bound: u32,
@@ -350,15 +429,16 @@ impl<E: FrameworkEval> CircuitComponent for FrameworkComponent<E> {
             return Ok(());
         }
         let mask = component_mask(self, mask, max_log_degree_bound)?;
-        let denominator = coset_vanishing(CanonicCoset::new(max_log_degree_bound).coset, point)?;
+        // The vanishing polynomial depends on the point and the bound only: the accumulator computes it
+        // for the first component and shares it with the others.
         let evaluator = PointEvaluatorVar::new(
             mask,
             accumulator,
-            denominator.inverse()?,
+            max_log_degree_bound,
             self.log_size(),
             // A placeholder claimed sum becomes the proof's variable inside a substitution scope.
             QM31Var::from(self.claimed_sum()),
-        );
+        )?;
         FrameworkEval::evaluate(&**self, evaluator).finish()
     }
 }
@@ -410,16 +490,15 @@ pub fn eval_composition_polynomial_at_point(
     random_coeff: &QM31Var,
     max_log_degree_bound: u32,
 ) -> Result<QM31Var, CircuitError> {
-    let mut accumulator = PointEvaluationAccumulatorVar::new(random_coeff.clone());
+    let mut accumulator = PointEvaluationAccumulatorVar::new(random_coeff.clone(), point.clone());
     for component in components {
         component.evaluate_constraint_quotients_at_point(
-            point,
             sampled_values,
             &mut accumulator,
             max_log_degree_bound,
         )?;
     }
-    Ok(accumulator.finalize())
+    Ok(accumulator.finalize()?)
 }
 
 /// The composition polynomial's value at `point` from its sampled coordinate halves (the last tree:

@@ -3,7 +3,7 @@
 //! `stwo::core::constraints` that the composition check needs.
 //!
 //! Costs (QM31 coordinates): add 27 constraints (three Karatsuba products), double 15, a product with a
-//! constant point none; [`random_point_from`] 449; [`coset_vanishing`] 286 per doubling;
+//! constant point none; [`random_point_from`] 448; [`coset_vanishing`] 286 per doubling;
 //! [`domain_point_at_bitrev`] about 21 per position bit (see its documentation).
 
 use ark_bn254::Fr;
@@ -138,7 +138,7 @@ impl CirclePointVar<M31Var> {
 }
 
 /// The point `((1 - t²)/(1 + t²), 2t/(1 + t²))`, as `CirclePoint::<SecureField>::get_random_point` makes
-/// from its draw `t`: one inverse and three products (449 constraints with the reductions). A `t` with `t² = -1` has no
+/// from its draw `t`: one inverse and three products (448 constraints with the reductions). A `t` with `t² = -1` has no
 /// point; the system is then unsatisfiable, where the native verifier panics.
 ///
 /// # Errors

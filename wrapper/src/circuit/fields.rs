@@ -3,7 +3,9 @@
 //!
 //! **Lazy reduction.** An [`M31Var`] is a BN254 variable holding an integer `x` congruent to its M31
 //! value, with a tracked upper bound of `x` (see [`super::bound`]). Additions, subtractions and products
-//! by constants are linear combinations (no constraint); a product of two variables is one constraint.
+//! by constants are linear combinations (no constraint; a product by a constant `c` is taken as
+//! `-(x·(p - c))` when that is narrower, and reduces its operand only if the limit forces it); a product
+//! of two variables is one constraint.
 //! A reduction to the canonical representative happens only when a bound would pass `2^250`, or when
 //! asked for ([`M31Var::reduce`]). Subtraction `a - b` computes `a + k·p - b` with `k·p` at least `b`'s
 //! bound, so integers never go negative.
@@ -16,10 +18,12 @@
 //! | M31 product / CM31 product / QM31 product | 1 / 3 / 9 (Karatsuba) |
 //! | M31 / CM31 / QM31 square | 1 / 2 / 6 |
 //! | QM31 times M31 / times CM31 | 4 / 6 |
-//! | reduce ([`M31Var::reduce`]) | `33 + n_q`: 64 after one product of canonical values (QM31: 276) |
-//! | equality mod p ([`M31Var::enforce_equal`]) | `1 + n_q` of `a - b + k·p`: 2 for canonical operands, 33 for a product and a canonical value (QM31: 8, 157) |
+//! | QM31 product keeping wide operands ([`QM31Var::mul_wide`]) | 9 |
+//! | reduce ([`M31Var::reduce`]) | `33 + n_q`: 64 after one product of canonical values (QM31: 275) |
+//! | equality mod p ([`M31Var::enforce_equal`]) | `1 + n_q` of `a - b + k·p`: 2 for canonical operands, 33 for a product and a canonical value (QM31: 8, 156) |
 //! | new canonical witness: M31 / CM31 / QM31 | 32 / 64 / 128 |
-//! | QM31 inverse or quotient | 285 |
+//! | new 31-bit witness, `p` allowed for zero ([`M31Var::new_31_bit_witness`]) | 31 |
+//! | QM31 inverse or quotient | 284 |
 //!
 //! The pinned figures are in the `constraint_costs` test.
 
@@ -152,6 +156,22 @@ impl M31Var {
     /// or a coordinate already range-checked. No constraint.
     pub fn from_canonical(value: FrVar) -> Self {
         Self::from_parts(value, Bound::CANONICAL)
+    }
+
+    /// A witness held as 31 bits, without the `≠ p` check of a canonical witness: the integer is below
+    /// `2^31`, so either the canonical value or `p` for zero (31 constraints instead of 32). For a value
+    /// the circuit binds as an integer, such as a Merkle leaf's value, whose hash fixes the integer: the
+    /// commitment then fixes the value just as well, and arithmetic on it is exact mod p either way.
+    ///
+    /// # Errors
+    /// Fails only if the constraint system fails.
+    pub fn new_31_bit_witness(
+        cs: ConstraintSystemRef<Fr>,
+        f: impl FnOnce() -> Result<M31, SynthesisError>,
+    ) -> Result<Self, SynthesisError> {
+        let value = f().ok().map(|v| Bound::from_u64(u64::from(v.0)));
+        let bits = witness_bits(&cs, value, M31_BITS)?;
+        Ok(Self::from_parts(bits_to_fr(&bits), Bound::from_u64(u64::from(P))))
     }
 
     /// The integer `Σ 2^i bits[i]` (at most 63 bits), reduced lazily like any other value (no constraint).
@@ -325,8 +345,46 @@ impl M31Var {
     }
 
     fn mul_ref(&self, other: &Self) -> Self {
+        if let FpVar::Constant(c) = &other.value {
+            return self.mul_constant(m31_of_fr(*c));
+        }
+        if let FpVar::Constant(c) = &self.value {
+            return other.mul_constant(m31_of_fr(*c));
+        }
         let (a, b) = Self::fit(&self.mul_ready(), &other.mul_ready(), Bound::mul);
         Self::from_parts(&a.value * &b.value, a.bound.mul(&b.bound))
+    }
+
+    /// The product, reducing an operand only if the product would pass the limit: unlike `*`, a wide
+    /// operand is not reduced first. For a product used once (a wide value times a canonical
+    /// coefficient, summed and then reduced), where reducing the operand would only add a reduction.
+    fn mul_wide(&self, other: &Self) -> Self {
+        if let FpVar::Constant(c) = &other.value {
+            return self.mul_constant(m31_of_fr(*c));
+        }
+        if let FpVar::Constant(c) = &self.value {
+            return other.mul_constant(m31_of_fr(*c));
+        }
+        let (a, b) = Self::fit(self, other, Bound::mul);
+        Self::from_parts(&a.value * &b.value, a.bound.mul(&b.bound))
+    }
+
+    /// The product by a constant `c` (no constraint). The variable is not made ready for products (it
+    /// is reduced only if the product would pass the limit): a constant factor widens it by at most
+    /// 30 bits, and by few for the small constants AIRs use most. A constant above `p / 2` is `-(p - c)`:
+    /// the product by `p - c` negated, so that `-1`, `-2`, ... widen no more than `1`, `2`, ...
+    fn mul_constant(&self, c: M31) -> Self {
+        let product = |factor: u32| {
+            let (a, b) = Self::fit(self, &Self::constant(M31::from_u32_unchecked(factor)), Bound::mul);
+            Self::from_parts(&a.value * &b.value, a.bound.mul(&b.bound))
+        };
+        if c.0 == 0 {
+            return product(0);
+        }
+        let direct = self.bound.mul(&Bound::from_u64(u64::from(c.0)));
+        let negated = Self::sub_shift(&self.bound.mul(&Bound::from_u64(u64::from(P - c.0))));
+        // The narrower of `x·c` and `-(x·(p - c))`, which are congruent.
+        if negated < direct { product(P - c.0).neg_ref() } else { product(c.0) }
     }
 
     fn neg_ref(&self) -> Self {
@@ -444,12 +502,43 @@ impl CM31Var {
 
     /// Karatsuba: `ac - bd + ((a + b)(c + d) - ac - bd)·i`, three products.
     fn mul_ref(&self, other: &Self) -> Self {
+        if other.is_constant() {
+            return self.mul_constant(other);
+        }
+        if self.is_constant() {
+            return other.mul_constant(self);
+        }
         // Each coordinate enters two products: reduce wide ones once, here.
         let (Self(a, b), Self(c, d)) = (self.mul_ready(), other.mul_ready());
         let ac = &a * &c;
         let bd = &b * &d;
         let cross = (&a + &b) * (&c + &d);
         Self(&ac - &bd, cross - ac - bd)
+    }
+}
+
+impl CM31Var {
+    /// [`M31Var::mul_wide`]'s Karatsuba product (three constraints, no reduction of wide operands
+    /// unless the products would pass the limit).
+    fn mul_wide(&self, other: &Self) -> Self {
+        if other.is_constant() {
+            return self.mul_constant(other);
+        }
+        if self.is_constant() {
+            return other.mul_constant(self);
+        }
+        let (Self(a, b), Self(c, d)) = (self, other);
+        let ac = a.mul_wide(c);
+        let bd = b.mul_wide(d);
+        let cross = (a + b).mul_wide(&(c + d));
+        Self(&ac - &bd, cross - ac - bd)
+    }
+
+    /// The product by a constant, schoolbook `ac - bd + (ad + bc)·i`: products by constants cost no
+    /// constraint, and the schoolbook sums stay narrower than Karatsuba's.
+    fn mul_constant(&self, constant: &Self) -> Self {
+        let (Self(a, b), Self(c, d)) = (self, constant);
+        Self(a * c - b * d, a * d + b * c)
     }
 }
 
@@ -557,7 +646,7 @@ impl QM31Var {
     }
 
     /// The inverse: a canonical witness whose product with `self` is one (unsatisfiable for zero).
-    /// 285 constraints.
+    /// 284 constraints.
     ///
     /// # Errors
     /// Fails only if the constraint system fails.
@@ -614,6 +703,12 @@ impl QM31Var {
 
     /// Karatsuba: `ac + R·bd + ((a + b)(c + d) - ac - bd)·u`, three CM31 products (nine constraints).
     fn mul_ref(&self, other: &Self) -> Self {
+        if other.is_constant() {
+            return self.mul_constant(other);
+        }
+        if self.is_constant() {
+            return other.mul_constant(self);
+        }
         // Each coordinate enters two products: reduce wide ones once, here.
         let (Self(a, b), Self(c, d)) = (self.mul_ready(), other.mul_ready());
         let ac = &a * &c;
@@ -621,6 +716,33 @@ impl QM31Var {
         let cross = (&a + &b) * (&c + &d);
         let high = cross - &ac - &bd;
         Self(ac + bd * R, high)
+    }
+}
+
+impl QM31Var {
+    /// The Karatsuba product (nine constraints) without first reducing wide operands: each coordinate
+    /// product reduces an operand only if it would pass the limit. For a
+    /// product used once, such as a wide value times a canonical coefficient in a sum reduced later.
+    pub fn mul_wide(&self, other: &Self) -> Self {
+        if other.is_constant() {
+            return self.mul_constant(other);
+        }
+        if self.is_constant() {
+            return other.mul_constant(self);
+        }
+        let (Self(a, b), Self(c, d)) = (self, other);
+        let ac = a.mul_wide(c);
+        let bd = b.mul_wide(d);
+        let cross = (a + b).mul_wide(&(c + d));
+        let high = cross - &ac - &bd;
+        Self(ac + bd * R, high)
+    }
+
+    /// The product by a constant, schoolbook `ac + R·bd + (ad + bc)·u` (no constraint; see
+    /// [`CM31Var::mul_constant`]).
+    fn mul_constant(&self, constant: &Self) -> Self {
+        let (Self(a, b), Self(c, d)) = (self, constant);
+        Self(a * c + (b * d) * R, a * d + b * c)
     }
 }
 
@@ -662,6 +784,11 @@ macro_rules! impl_extension_var {
             pub fn enforce_equal(&self, other: &Self) -> Result<(), SynthesisError> {
                 self.0.enforce_equal(&other.0)?;
                 self.1.enforce_equal(&other.1)
+            }
+
+            /// Whether every coordinate is a constant.
+            pub fn is_constant(&self) -> bool {
+                self.0.is_constant() && self.1.is_constant()
             }
 
             /// Every coordinate ready for products ([`M31Var::mul_ready`]).

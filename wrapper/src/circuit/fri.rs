@@ -25,8 +25,8 @@
 //! at 128 constraints each; its leaves and their subtree (3 permutations unpacked, 1 or 3 packed); one
 //! Merkle level (241) per position bit above the subset; the subset's domain point (about 17 per bit); the
 //! folds, one M31 inverse (65 to 130) per pair and a few products. At a layer of log size 22: 6,304 with
-//! `fold_step` 1, 6,542 with `fold_step` 3. Totals for a column of degree below 2^19 with blowup 8 and
-//! 27 queries: 2.31M constraints with `fold_step` 1, 1.21M with 2, 1.11M with 3, 1.32M with 4.
+//! `fold_step` 1, 6,449 with `fold_step` 3. Totals for a column of degree below 2^19 with blowup 8 and
+//! 27 queries: 2.30M constraints with `fold_step` 1, 1.20M with 2, 1.09M with 3, 1.30M with 4.
 
 use std::collections::BTreeMap;
 

@@ -58,6 +58,31 @@ pub struct DeepQuotients {
     n_columns: usize,
 }
 
+/// `α^0, ..., α^(n-1)` for the DEEP coefficients, each the product of two canonical powers
+/// `α^j · (α^g)^i` (`k = i·g + j`, `g ≈ √n`): `g + n/g` reduced products and one 9-constraint product
+/// per power, instead of a reduction per power. The powers stay unreduced (below `2^70`), which their
+/// uses (products by canonical values, summed and reduced later) allow.
+fn random_powers(alpha: &QM31Var, n: usize) -> Result<Vec<QM31Var>, SynthesisError> {
+    let group = ((n as f64).sqrt().ceil() as usize).max(1);
+    let mut low = vec![QM31Var::one()];
+    while low.len() <= group {
+        let next = (low.last().expect("one power at least") * alpha).reduce()?;
+        low.push(next);
+    }
+    let step = low.pop().expect("group + 1 powers");
+    let mut high = QM31Var::one();
+    let mut powers = Vec::with_capacity(n);
+    while powers.len() < n {
+        for power in low.iter().take(n - powers.len()) {
+            powers.push(&high * power);
+        }
+        if powers.len() < n {
+            high = (&high * &step).reduce()?;
+        }
+    }
+    Ok(powers)
+}
+
 impl DeepQuotients {
     /// The combination for `columns` (all trees' columns, flattened in tree order) sampled around
     /// `oods_point`, with the coefficient `random_coeff`, in a lifted commitment of log size
@@ -72,48 +97,49 @@ impl DeepQuotients {
         random_coeff: &QM31Var,
     ) -> Result<Self, SynthesisError> {
         let lifting_step = CanonicCoset::new(lifting_log_size).step();
-        let mut power = QM31Var::one();
-        let mut next_power = || -> Result<QM31Var, SynthesisError> {
-            let current = power.clone();
-            power = (&power * random_coeff).reduce()?;
-            Ok(current)
-        };
-        // (shift, column, value, α_k) in Stwo's order of the random powers.
+        // (shift, column, value) in Stwo's order of the random powers.
         let mut samples = Vec::new();
         for (column, ColumnSamples { log_size, samples: column_samples }) in columns.iter().enumerate() {
             if let [_, last] = column_samples.as_slice() {
                 // The periodicity check of lifted columns (added even at the full size, where the
                 // point coincides with the out-of-domain one).
                 let shift = last.shift + lifting_step.repeated_double(*log_size);
-                samples.push((shift, column, last.value.clone(), next_power()?));
+                samples.push((shift, column, last.value.clone()));
             }
             for sample in column_samples {
-                samples.push((sample.shift, column, sample.value.clone(), next_power()?));
+                samples.push((sample.shift, column, sample.value.clone()));
             }
         }
+        let powers = random_powers(random_coeff, samples.len())?;
 
         let mut batches: Vec<Batch> = Vec::new();
         let mut batch_of: HashMap<(u32, u32), usize> = HashMap::new();
         // V per batch, accumulated with A.
         let mut values: Vec<QM31Var> = Vec::new();
-        for (shift, column, value, alpha) in samples {
+        for ((shift, column, value), alpha) in samples.into_iter().zip(powers) {
             let index = *batch_of.entry((shift.x.0, shift.y.0)).or_insert_with(|| {
                 let point = if shift == CirclePoint::zero() {
                     oods_point.clone()
                 } else {
                     oods_point.add_base(shift)
                 };
-                let c = point.y.complex_conjugate() - &point.y;
+                let c = QM31Var::zero();
                 batches.push(Batch { point, c, terms: Vec::new(), a: QM31Var::zero(), b: QM31Var::zero() });
                 values.push(QM31Var::zero());
                 batches.len() - 1
             });
             let batch = &mut batches[index];
-            batch.a += &alpha * (value.complex_conjugate() - &value);
-            values[index] += &alpha * &value;
+            // conj(v) - v = -2·v.1·u: its CM31 part is zero (a constant, so the product skips it).
+            let conjugate_difference = QM31Var(CM31Var::zero(), -value.1.double());
+            batch.a += alpha.mul_wide(&conjugate_difference);
+            values[index] += alpha.mul_wide(&value);
             batch.terms.push((column, alpha));
         }
         for (batch, v) in batches.iter_mut().zip(values) {
+            // The point enters every query's denominator and `c` every query's numerator: reduced once.
+            batch.point = batch.point.reduce()?;
+            // conj(P.y) - P.y = -2·Im(P.y)·u
+            batch.c = QM31Var(CM31Var::zero(), -batch.point.y.1.double()).reduce()?;
             batch.a = batch.a.reduce()?;
             batch.b = (&batch.c * &v - &batch.point.y * &batch.a).reduce()?;
         }
@@ -139,17 +165,22 @@ impl DeepQuotients {
         let y = domain_point.y.reduce()?;
         let mut total = QM31Var::zero();
         for batch in &self.batches {
+            // Σ_k α_k q_k: four constraints a sample. The powers are products of two canonical values
+            // and the queried values canonical, so the sum stays far below the limit unreduced.
             let mut combination = QM31Var::zero();
             for (column, alpha) in &batch.terms {
                 combination += alpha.mul_m31(&queried[*column]);
             }
-            let numerator = &batch.c * &combination.reduce()? - batch.a.mul_m31(&y) - &batch.b;
+            // Neither the numerator nor the denominator is reduced: the numerator is used once (times
+            // the canonical inverse, then summed and reduced with the others), and the inverse's check
+            // `denominator · inverse = 1` is an equality mod p, exact for unreduced operands.
+            let numerator = batch.c.mul_wide(&combination) - batch.a.mul_m31(&y) - &batch.b;
             // The line through P and conj(P), at the domain point: (Re(P.x) - x)·Im(P.y) - (Re(P.y) - y)·Im(P.x).
             let QM31Var(real_x, imaginary_x) = &batch.point.x;
             let QM31Var(real_y, imaginary_y) = &batch.point.y;
             let denominator = &(real_x - &CM31Var::from_m31(x.clone())) * imaginary_y
                 - &(real_y - &CM31Var::from_m31(y.clone())) * imaginary_x;
-            total += numerator.reduce()?.mul_cm31(&denominator.reduce()?.inverse()?);
+            total += numerator.mul_wide(&QM31Var::from_cm31(denominator.inverse()?));
         }
         total.reduce()
     }

@@ -57,25 +57,33 @@ pub struct LookupElementsVar<const N: usize> {
 }
 
 impl<const N: usize> LookupElementsVar<N> {
-    /// Draws `z` and `alpha` from the channel, as `LookupElements::draw`; the powers cost 9
-    /// constraints each beyond `alpha`.
+    /// Draws `z` and `alpha` from the channel, as `LookupElements::draw`; the powers cost a reduced
+    /// product (284 constraints) each beyond `alpha`.
     ///
     /// # Errors
     /// Fails only if the constraint system fails.
     pub fn draw(channel: &mut Poseidon2ChannelVar) -> Result<Self, SynthesisError> {
         let felts = channel.draw_secure_felts(2)?;
-        Ok(Self::new(QM31Var::from_channel(&felts[0]), QM31Var::from_channel(&felts[1])))
+        Self::new(QM31Var::from_channel(&felts[0]), QM31Var::from_channel(&felts[1]))
     }
 
-    /// The elements for given `z` and `alpha`.
-    pub fn new(z: QM31Var, alpha: QM31Var) -> Self {
-        let mut power = QM31Var::one();
-        let alpha_powers = std::array::from_fn(|_| {
-            let current = power.clone();
-            power = &power * &alpha;
-            current
-        });
-        Self { z, alpha, alpha_powers }
+    /// The elements for given `z` and `alpha`. The powers are reduced once here: every lookup of the
+    /// relation multiplies them by its values, and an unreduced power would be reduced (or widen the
+    /// product) at every use.
+    ///
+    /// # Errors
+    /// Fails only if the constraint system fails.
+    pub fn new(z: QM31Var, alpha: QM31Var) -> Result<Self, SynthesisError> {
+        let mut alpha_powers = Vec::with_capacity(N);
+        if N > 0 {
+            alpha_powers.push(QM31Var::one());
+        }
+        while alpha_powers.len() < N {
+            let last = alpha_powers.last().expect("one power at least");
+            alpha_powers.push((last * &alpha).reduce()?);
+        }
+        let alpha_powers = alpha_powers.try_into().expect("N powers");
+        Ok(Self { z, alpha, alpha_powers })
     }
 }
 

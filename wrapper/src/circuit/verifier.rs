@@ -585,10 +585,12 @@ fn check_row(
     let mut row: Vec<Option<M31Var>> = vec![None; order.len()];
     let mut leaf = Vec::with_capacity(order.len());
     for (i, &column) in order.iter().enumerate() {
-        let value = M31Var::new_witness(cs.clone(), || {
+        // 31 bits, not necessarily canonical: the leaf hash binds the integer, and the native hasher
+        // packs the proof's value as it is, so the root fixes the value (see `new_31_bit_witness`).
+        let value = M31Var::new_31_bit_witness(cs.clone(), || {
             opening.and_then(|o| o.leaf.get(i).copied()).ok_or(SynthesisError::AssignmentMissing)
         })?;
-        leaf.push(value.canonical_fr()?);
+        leaf.push(value.unreduced_fr().clone());
         row[column] = Some(value);
     }
     let siblings = (0..tree.height() as usize)

@@ -97,7 +97,8 @@ fn circuit(
     let elements = LookupElementsVar::<2>::new(
         alloc(cs, proved.elements.z, mode),
         alloc(cs, proved.elements.alpha, mode),
-    );
+    )
+    .unwrap();
     let claimed_sum = alloc(cs, proved.claimed_sum, mode);
 
     let mut substitutions = Substitutions::new();
@@ -133,10 +134,11 @@ fn composition_matches_stwo_and_binds_the_sampled_values() {
         assert!(cs.is_satisfied().unwrap(), "{mode:?}");
         if mode == AllocationMode::Witness {
             // 37 QM31 witnesses (31 sampled values, the point, the coefficient, z, alpha, the claimed
-            // sum) at 128 each; the rest, 9,428, is the two evaluations, the vanishing polynomial and its
-            // inverse, and the composition recombination. Pinned so that cost changes are deliberate.
-            assert_eq!(cs.num_constraints(), 14164);
-            assert_eq!(128 * 37 + 9428, 14164);
+            // sum) at 128 each; the rest, 5,340, is the two evaluations, the vanishing polynomial (once
+            // for both components) and its inverse, the accumulation and the composition
+            // recombination. Pinned so that cost changes are deliberate.
+            assert_eq!(cs.num_constraints(), 10076);
+            assert_eq!(128 * 37 + 5340, 10076);
         }
     }
 
@@ -177,7 +179,7 @@ fn mask_shape_errors_are_reported() {
     let (plain, lookup) = components(PairRelation::dummy(), SecureField::from(3));
     let zero = || QM31Var::zero();
     let point = CirclePointVar::constant(CirclePoint::<SecureField>::get_point(5));
-    let mut accumulator = PointEvaluationAccumulatorVar::new(zero());
+    let mut accumulator = PointEvaluationAccumulatorVar::new(zero(), point.clone());
     let trees = |trace: Vec<Vec<QM31Var>>| {
         TreeVec::new(vec![vec![vec![zero()]; 2], trace, vec![vec![zero(), zero()]; 8]])
     };
@@ -186,26 +188,69 @@ fn mask_shape_errors_are_reported() {
     let mut trace = vec![vec![zero()]; PLAIN_COLUMNS + 2];
     let short = trees(trace.clone());
     assert!(matches!(
-        CircuitComponent::evaluate_constraint_quotients_at_point(&plain, &point, &short, &mut accumulator, 6),
+        CircuitComponent::evaluate_constraint_quotients_at_point(&plain, &short, &mut accumulator, 6),
         Err(CircuitError::MaskValues { tree: 1, column: 0, expected: 2, got: 1 })
     ));
     trace[0].push(zero());
     let good = trees(trace.clone());
-    CircuitComponent::evaluate_constraint_quotients_at_point(&plain, &point, &good, &mut accumulator, 6)
-        .unwrap();
+    CircuitComponent::evaluate_constraint_quotients_at_point(&plain, &good, &mut accumulator, 6).unwrap();
     // The lookup component's columns follow the plain component's.
     trace.pop();
     let missing = trees(trace);
     assert!(matches!(
-        CircuitComponent::evaluate_constraint_quotients_at_point(
-            &lookup,
-            &point,
-            &missing,
-            &mut accumulator,
-            6
-        ),
+        CircuitComponent::evaluate_constraint_quotients_at_point(&lookup, &missing, &mut accumulator, 6),
         Err(CircuitError::MissingMaskColumn { tree: 1, column: 7 })
     ));
     let no_composition = TreeVec::new(vec![vec![vec![zero()]; 7]]);
     assert!(matches!(composition_oods_eval(&point, &no_composition, 6), Err(CircuitError::CompositionMask)));
+}
+
+/// The regrouped accumulation (canonical powers, groups, shared denominators) against Horner's rule on
+/// native values: several groups, two denominators and undivided evaluations interleaved, wide and
+/// constant-zero evaluations.
+#[test]
+fn regrouped_accumulation_matches_horner() {
+    use stwo::core::constraints::coset_vanishing as native_vanishing;
+    use stwo::core::fields::FieldExpOps;
+    use stwo::core::poly::circle::CanonicCoset;
+
+    let cs = ConstraintSystem::<Fr>::new_ref();
+    let mut rng = crate::circuit::fields::tests::Rng::new(11);
+    let alpha = rng.qm31();
+    let point = CirclePoint::<SecureField>::get_random_point(&mut Blake2sChannel::default());
+    let witness = |value: QM31| alloc(&cs, value, AllocationMode::Witness);
+    let point_var = CirclePointVar { x: witness(point.x), y: witness(point.y) };
+    let mut accumulator = PointEvaluationAccumulatorVar::new(witness(alpha), point_var);
+    let small = accumulator.denominator(5).unwrap();
+    let large = accumulator.denominator(7).unwrap();
+    assert_eq!(accumulator.denominator(5).unwrap(), small, "computed once per coset");
+    let inverse = |log_size: u32| native_vanishing(CanonicCoset::new(log_size).coset, point).inverse();
+
+    let mut expected = SecureField::from(0);
+    for k in 0..60 {
+        let (a, b) = (rng.qm31(), rng.qm31());
+        // A product of products: wider than a product's operand.
+        let value = witness(a) * witness(b) * (witness(a) * witness(b));
+        let native = a * b * (a * b);
+        match k % 4 {
+            0 => {
+                accumulator.accumulate(value);
+                expected = expected * alpha + native;
+            }
+            1 => {
+                accumulator.accumulate_quotient(value, small);
+                expected = expected * alpha + native * inverse(5);
+            }
+            2 => {
+                accumulator.accumulate_quotient(value, large);
+                expected = expected * alpha + native * inverse(7);
+            }
+            _ => {
+                accumulator.accumulate_quotient(QM31Var::zero(), large);
+                expected *= alpha;
+            }
+        }
+    }
+    assert_eq!(accumulator.finalize().unwrap().value().unwrap(), expected);
+    assert!(cs.is_satisfied().unwrap());
 }

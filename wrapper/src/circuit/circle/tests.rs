@@ -62,7 +62,7 @@ fn random_point_matches_the_channels() {
         let before = cs.num_constraints();
         let point = random_point_from(&QM31Var::new_witness(cs.clone(), || Ok(t)).unwrap()).unwrap();
         assert_eq!(point.value().unwrap(), native);
-        assert_eq!(cs.num_constraints() - before, 128 + 449);
+        assert_eq!(cs.num_constraints() - before, 128 + 448);
     }
     assert!(cs.is_satisfied().unwrap());
 }
@@ -146,7 +146,7 @@ fn vanishing_polynomials_match_native() {
         let before = cs.num_constraints();
         coset_vanishing(CanonicCoset::new(9).coset(), &vp).unwrap();
         // Eight doublings, each a QM31 square (6) and four reductions of about 68 bits.
-        assert_eq!(cs.num_constraints() - before, 2290);
+        assert_eq!(cs.num_constraints() - before, 2264);
         let q = secure_point(&mut rng);
         let vanishing = point_vanishing(&witness_point(&cs, q), &vp).unwrap();
         assert_eq!(vanishing.value().unwrap(), constraints::point_vanishing(q, p));
