@@ -228,7 +228,7 @@ fn le_words(bytes: &[UInt8<Fr>]) -> Result<Vec<FrVar>, SynthesisError> {
         .chunks_exact(4)
         .map(|chunk| {
             let bits = chunk.iter().map(UInt8::to_bits_le).flatten_ok().collect::<Result<Vec<_>, _>>()?;
-            Ok(Boolean::le_bits_to_fp(&bits)?)
+            Boolean::le_bits_to_fp(&bits)
         })
         .collect()
 }

@@ -18,7 +18,7 @@ use crate::groth16::{self, CircuitDigest, Groth16Error, Keys, Stage};
 /// The version of the circuit's constraints: part of every key's [`circuit_digest`], so keys made by a
 /// build with other constraints are refused by name instead of failing obscurely. Bump it with every
 /// change to what the circuit constrains.
-pub const CIRCUIT_VERSION: u32 = 1;
+pub const CIRCUIT_VERSION: u32 = 2;
 
 /// Why a proof could not be wrapped.
 #[derive(Debug, thiserror::Error)]

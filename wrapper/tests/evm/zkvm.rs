@@ -10,7 +10,7 @@ use ark_std::rand::SeedableRng;
 use ark_std::rand::rngs::StdRng;
 use nzero_wrapper::zkvm::circuit::ZkvmCircuit;
 use nzero_wrapper::zkvm::witness::{WitnessError, ZkvmWitness};
-use nzero_wrapper::zkvm::wrap::{WrapError, setup, verifier_contract, verify_wrapped, wrap};
+use nzero_wrapper::zkvm::wrap::{setup, verifier_contract, verify_wrapped, wrap};
 use nzero_wrapper::{EvmError, Fixture, Keys, solidity_verifier};
 use nzero_zkvm::abi::layout::PROGRAM_START;
 use nzero_zkvm::abi::syscall;
