@@ -12,12 +12,16 @@ use std::collections::HashMap;
 use ark_bn254::Fr;
 use ark_ff::{FftField, Field, One, Zero};
 use ark_poly::{EvaluationDomain, GeneralEvaluationDomain};
-use ark_relations::gr1cs::{ConstraintSystemRef, Matrix, R1CS_PREDICATE_LABEL, SynthesisError};
+use ark_relations::gr1cs::{
+    ConstraintSynthesizer, ConstraintSystem, ConstraintSystemRef, Matrix, OptimizationGoal,
+    R1CS_PREDICATE_LABEL, SynthesisError, SynthesisMode,
+};
 use ark_serialize::{
     CanonicalDeserialize, CanonicalSerialize, Compress, Read, SerializationError, Valid, Validate, Write,
 };
 
 use super::error::Groth16Error;
+use super::{Stage, enter};
 
 type Domain = GeneralEvaluationDomain<Fr>;
 
@@ -121,8 +125,33 @@ pub struct ConstraintMatrices {
 }
 
 impl ConstraintMatrices {
+    /// The matrices of `circuit`, synthesized in setup mode (no values are asked for), as a setup
+    /// extracts them. For keys made elsewhere (arkworks' own setup) or a lost `.r1cs` file.
+    ///
+    /// # Errors
+    /// [`Groth16Error::Synthesis`] if the circuit fails, [`Groth16Error::NotR1cs`] if it is not R1CS.
+    pub fn of_circuit<C: ConstraintSynthesizer<Fr>>(circuit: C) -> Result<Self, Groth16Error> {
+        Self::synthesize(circuit, &mut |_| {})
+    }
+
+    /// [`Self::of_circuit`], reporting [`Stage::Synthesize`] then [`Stage::Matrices`].
+    pub(super) fn synthesize<C: ConstraintSynthesizer<Fr>>(
+        circuit: C,
+        progress: &mut dyn FnMut(Stage),
+    ) -> Result<Self, Groth16Error> {
+        let stage = enter(Stage::Synthesize, progress);
+        let cs = ConstraintSystem::new_ref();
+        cs.set_optimization_goal(OptimizationGoal::Constraints);
+        cs.set_mode(SynthesisMode::Setup);
+        circuit.generate_constraints(cs.clone())?;
+        drop(stage);
+        let _stage = enter(Stage::Matrices, progress);
+        cs.finalize();
+        Self::from_constraint_system(&cs)
+    }
+
     /// The matrices of a finalized constraint system (linear combinations inlined).
-    pub(super) fn from_constraint_system(cs: &ConstraintSystemRef<Fr>) -> Result<Self, Groth16Error> {
+    fn from_constraint_system(cs: &ConstraintSystemRef<Fr>) -> Result<Self, Groth16Error> {
         for (predicate, constraints) in cs.get_all_predicates_num_constraints() {
             if predicate != R1CS_PREDICATE_LABEL && constraints > 0 {
                 return Err(Groth16Error::NotR1cs { predicate, constraints });
