@@ -45,8 +45,8 @@ pub use evm::solidity::solidity_verifier;
 pub use evm::verify::verify_encoded_proof;
 pub use groth16::{
     CircuitDigest, CircuitTag, ConstraintMatrices, Groth16Error, KEY_FILE_MAGIC, KEY_FILE_VERSION, KeyBody,
-    KeyFileError, KeyKind, Keys, Stage, key_path, keys_dir, prove, prove_with_progress, read_key, read_keys,
-    setup, setup_with_progress, verify, write_key, write_keys,
+    KeyFileError, KeyKind, Keys, OsRng, Stage, key_path, keys_dir, prove, prove_with_progress, read_key,
+    read_keys, setup, setup_with_progress, verify, write_key, write_keys,
 };
 pub use poseidon2::{
     FrVar, PERMUTATION_CONSTRAINTS, Poseidon2SpongeVar, compress_var, hash_var, permute_var,

@@ -33,6 +33,10 @@ pub use prover::{prove, prove_with_progress};
 pub use setup::{Keys, setup, setup_with_progress};
 pub use verifier::verify;
 
+/// The operating system's randomness, for setups (`setup(circuit, &mut OsRng)`: the keys' toxic waste) and
+/// the zero-knowledge blinding of proofs: an RNG of the `rand_core` version arkworks takes.
+pub use rand_core::OsRng;
+
 /// A step of [`setup`] or [`prove`], reported to their progress callbacks as it starts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Stage {

@@ -13,7 +13,7 @@ use ark_ff::{Field, UniformRand, Zero};
 use ark_groth16::r1cs_to_qap::{LibsnarkReduction, R1CSToQAP};
 use ark_groth16::{ProvingKey, VerifyingKey};
 use ark_poly::{EvaluationDomain, GeneralEvaluationDomain};
-use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystem, OptimizationGoal, SynthesisMode};
+use ark_relations::gr1cs::ConstraintSynthesizer;
 use ark_std::rand::{CryptoRng, RngCore};
 
 use super::error::Groth16Error;
@@ -63,17 +63,7 @@ pub fn setup_with_progress<C: ConstraintSynthesizer<Fr>>(
     progress: &mut dyn FnMut(Stage),
 ) -> Result<Keys, Groth16Error> {
     let _setup = tracing::info_span!("groth16_setup").entered();
-    let matrices = {
-        let stage = enter(Stage::Synthesize, progress);
-        let cs = ConstraintSystem::new_ref();
-        cs.set_optimization_goal(OptimizationGoal::Constraints);
-        cs.set_mode(SynthesisMode::Setup);
-        circuit.generate_constraints(cs.clone())?;
-        drop(stage);
-        let _stage = enter(Stage::Matrices, progress);
-        cs.finalize();
-        ConstraintMatrices::from_constraint_system(&cs)?
-    };
+    let matrices = ConstraintMatrices::synthesize(circuit, progress)?;
     tracing::info!(
         constraints = matrices.num_constraints,
         instance = matrices.num_instance_variables,

@@ -284,6 +284,16 @@ fn groth16_unsatisfied_witness_is_a_named_error() {
 }
 
 #[test]
+fn groth16_os_randomness_sets_up_and_proves() {
+    let keys = setup(PermutationCircuit::new(0), &mut OsRng).unwrap();
+    let circuit = PermutationCircuit::new(3);
+    let proof = prove(&keys, circuit.clone(), &mut OsRng).unwrap();
+    verify(keys.verifying_key(), circuit.x, &proof).unwrap();
+    // Fresh randomness: another setup, another key.
+    assert_ne!(setup(PermutationCircuit::new(0), &mut OsRng).unwrap().proving_key, keys.proving_key);
+}
+
+#[test]
 fn groth16_key_for_more_inputs_is_refused() {
     let (_, keys) = permutation_keys();
     let mut vk = keys.verifying_key().clone();

@@ -12,8 +12,8 @@ use ark_r1cs_std::fields::FieldVar;
 use ark_r1cs_std::fields::fp::FpVar;
 use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystemRef, SynthesisError};
 use ark_std::rand::rngs::StdRng;
-use ark_std::rand::{RngCore, SeedableRng};
-use nzero_wrapper::public_input;
+use ark_std::rand::{CryptoRng, RngCore, SeedableRng};
+use nzero_wrapper::{ConstraintMatrices, Keys, public_input};
 
 /// `x` public, `w` witness: `w = x` and `w · w = s` for a witness `s`.
 struct StatementCircuit {
@@ -44,16 +44,18 @@ pub(crate) fn seeded_setup(seed: u64) -> (ProvingKey<Bn254>, StdRng) {
     (setup(&mut rng), rng)
 }
 
-/// A proof that the statement of `program_vkey` and `public_values` holds.
+/// A proof that the statement of `program_vkey` and `public_values` holds, made by the wrapper's prover
+/// (witness-only synthesis, the circuit's matrices) with a key of arkworks' own setup.
 pub(crate) fn prove(
     pk: &ProvingKey<Bn254>,
     program_vkey: [u8; 32],
     public_values: &[u8],
-    rng: &mut impl RngCore,
+    rng: &mut (impl RngCore + CryptoRng),
 ) -> ark_groth16::Proof<Bn254> {
+    let matrices = ConstraintMatrices::of_circuit(StatementCircuit { statement: None }).expect("matrices");
+    let keys = Keys { proving_key: pk.clone(), matrices };
     let circuit = StatementCircuit { statement: Some(public_input(program_vkey, public_values)) };
-    Groth16::<Bn254>::create_random_proof_with_reduction(circuit, pk, rng)
-        .expect("proving the stand-in circuit")
+    nzero_wrapper::prove(&keys, circuit, rng).expect("proving the stand-in circuit")
 }
 
 /// Fresh OS-independent randomness for a test run: seeded from the clock, printed so a failure reproduces.
