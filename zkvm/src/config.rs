@@ -98,7 +98,6 @@ impl Default for StarkConfig {
 #[cfg(test)]
 mod tests {
     use super::StarkConfig;
-    use crate::class::SizeClass;
     use crate::hash::HashKind;
 
     #[test]

@@ -4,8 +4,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
+use nzero_wrapper::groth16::OsRng;
 use nzero_wrapper::groth16::write_keys;
-use nzero_wrapper::zkvm::wrap::{OsRng, circuit_digest, circuit_id, setup};
+use nzero_wrapper::zkvm::wrap::{circuit_digest, circuit_id, setup};
 use nzero_zkvm::SizeClass;
 use serde::Serialize;
 

@@ -4,8 +4,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
+use nzero_wrapper::groth16::OsRng;
 use nzero_wrapper::groth16::read_keys;
-use nzero_wrapper::zkvm::wrap::{OsRng, circuit_digest, circuit_id, wrap};
+use nzero_wrapper::zkvm::wrap::{circuit_digest, circuit_id, wrap};
 use nzero_zkvm::{EvmProof, HashKind, proof_hash_kind};
 use serde::Serialize;
 

@@ -3,7 +3,6 @@
 
 use ark_bn254::Bn254;
 use ark_groth16::VerifyingKey;
-pub use ark_std::rand::rngs::OsRng;
 use ark_std::rand::{CryptoRng, RngCore};
 use nzero_zkvm::{EvmProof, SizeClass, StarkConfig};
 use sha2::{Digest, Sha256};
