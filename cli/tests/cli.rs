@@ -148,7 +148,7 @@ fn prove_then_verify_by_elf_and_by_vkey() {
     let report = json(&output);
     assert_eq!(report["exit_code"], 0);
     assert_eq!(report["public_values"], "0x0a00000037000000");
-    assert_eq!(report["size_class"], "2^16");
+    assert_eq!(report["size_class"], "16");
     assert_eq!(report["security_bits"], 12);
     let vkey = report["program_vkey"].as_str().unwrap().to_owned();
 
