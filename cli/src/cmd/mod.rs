@@ -36,7 +36,9 @@ enum Command {
     Prove(prove::Args),
     /// Make the Groth16 keys of a size class's verifier circuit (single-party: for development).
     Setup(setup::Args),
-    /// Wrap an EVM proof into a Groth16 proof for the class's Solidity verifier.
+    /// Wrap an EVM proof into a Groth16 proof for the class's Solidity verifier (its JSON is also a
+    /// Foundry fixture: `nzero fixture proof.bin -o test/fixtures/<name>.json`).
+    #[command(visible_alias = "fixture")]
     Wrap(wrap::Args),
     /// Write the Solidity verifier (or snarkjs verification key) of a size class's keys.
     ExportVerifier(export_verifier::Args),

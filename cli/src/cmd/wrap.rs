@@ -4,9 +4,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
+use ark_bn254::Fr;
+use ark_ff::PrimeField;
 use nzero_wrapper::groth16::OsRng;
 use nzero_wrapper::groth16::read_keys;
 use nzero_wrapper::zkvm::wrap::{circuit_digest, circuit_id, wrap};
+use nzero_wrapper::{Fixture, decode_proof, snarkjs_proof, snarkjs_public_inputs};
 use nzero_zkvm::{EvmProof, HashKind, proof_hash_kind};
 use serde::Serialize;
 
@@ -23,6 +26,10 @@ pub(crate) struct Args {
     /// the program key and the public values — what `verifyProof` takes).
     #[arg(short, long, default_value = "groth16.json")]
     output: PathBuf,
+    /// Also write the proof and its public input in snarkjs's format (`proof.json`, `public.json` in
+    /// this directory), for `snarkjs groth16 verify` with `nzero export-verifier --format snarkjs`.
+    #[arg(long, value_name = "DIR")]
+    snarkjs_dir: Option<PathBuf>,
     #[command(flatten)]
     keys: KeysDirArg,
 }
@@ -69,6 +76,9 @@ pub(crate) fn run(args: &Args, json: bool) -> anyhow::Result<ExitCode> {
     let wrapped = wrapped.with_context(|| format!("wrapping {}", args.proof.display()))?;
     std::fs::write(&args.output, wrapped.to_json())
         .with_context(|| format!("writing the wrapped proof to {}", args.output.display()))?;
+    if let Some(dir) = &args.snarkjs_dir {
+        write_snarkjs(dir, &wrapped)?;
+    }
     let report_value = Report {
         output: args.output.clone(),
         size_class: class.name(),
@@ -99,4 +109,19 @@ pub(crate) fn run(args: &Args, json: bool) -> anyhow::Result<ExitCode> {
         )
     });
     Ok(ExitCode::SUCCESS)
+}
+
+/// `proof.json` and `public.json` in snarkjs's format.
+fn write_snarkjs(dir: &std::path::Path, wrapped: &Fixture) -> anyhow::Result<()> {
+    let (_, proof) = decode_proof(&wrapped.proof)?;
+    let input = Fr::from_be_bytes_mod_order(&wrapped.public_input);
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    for (name, value) in
+        [("proof.json", snarkjs_proof(&proof)), ("public.json", snarkjs_public_inputs(&[input]))]
+    {
+        let path = dir.join(name);
+        let text = serde_json::to_string_pretty(&value).expect("plain JSON") + "\n";
+        std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(())
 }
