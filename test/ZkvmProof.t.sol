@@ -3,27 +3,35 @@ pragma solidity ^0.8.24;
 
 import {INexusVerifierErrors} from "../contracts/INexusVerifier.sol";
 import {NexusGateway} from "../contracts/NexusGateway.sol";
+import {NexusVerifier16} from "../contracts/generated/NexusVerifier16.sol";
 import {NexusVerifierTest} from "../contracts/generated/NexusVerifierTest.sol";
 import {Fixture, NexusTest} from "./utils/NexusTest.sol";
 import {vm} from "./utils/Vm.sol";
 
-/// @notice A real zkVM proof on chain: fibonacci(10) executed and proven by the zkVM in the test size
-///         class (its INSECURE 14-bit configuration: the class exists for tests), wrapped by `nzero wrap`
-///         into `test/fixtures/fibonacci.json`, accepted by the class's generated verifier directly and
-///         through the gateway; the same proof for another program or other public values is rejected.
+/// @notice Real zkVM proofs on chain: fibonacci(10) executed and proven by the zkVM, wrapped by `nzero wrap`,
+///         accepted by its class's generated verifier directly and through the gateway; the same proof for
+///         another program or other public values is rejected. `fibonacci.json`: the test size class (its
+///         INSECURE 14-bit configuration: the class exists for tests); `fibonacci_16.json`: the 2^16
+///         class at the secure 101-bit configuration (keys of a single-party development setup).
 contract ZkvmProofTest is NexusTest {
     address internal constant OWNER = address(0xA11CE);
 
     NexusVerifierTest internal verifier;
+    NexusVerifier16 internal verifier16;
     NexusGateway internal gateway;
     Fixture internal fixture;
+    Fixture internal fixture16;
 
     function setUp() public {
         verifier = new NexusVerifierTest();
+        verifier16 = new NexusVerifier16();
         gateway = new NexusGateway(OWNER);
         vm.prank(OWNER);
         gateway.addRoute(address(verifier));
+        vm.prank(OWNER);
+        gateway.addRoute(address(verifier16));
         fixture = loadFixture("fibonacci");
+        fixture16 = loadFixture("fibonacci_16");
     }
 
     function expectInvalid() internal {
@@ -36,6 +44,16 @@ contract ZkvmProofTest is NexusTest {
         assertEq(keccak256(fixture.publicValues), keccak256(hex"0a00000037000000"), "public values");
         verifier.verifyProof(fixture.programVKey, fixture.publicValues, fixture.proof);
         gateway.verifyProof(fixture.programVKey, fixture.publicValues, fixture.proof);
+    }
+
+    function test_VerifyProof_RealSecureClass16Proof() public {
+        assertEq(uint256(uint32(verifier16.SELECTOR())), uint256(uint32(fixture16.selector)), "selector");
+        verifier16.verifyProof(fixture16.programVKey, fixture16.publicValues, fixture16.proof);
+        vm.snapshotGasLastCall("verifyProof direct, real 2^16-class zkVM proof");
+        gateway.verifyProof(fixture16.programVKey, fixture16.publicValues, fixture16.proof);
+        vm.snapshotGasLastCall("verifyProof via gateway, real 2^16-class zkVM proof");
+        expectInvalid();
+        verifier16.verifyProof(fixture16.programVKey, hex"0a00000038000000", fixture16.proof);
     }
 
     function test_RevertWhen_RealProofForOtherStatement() public {
