@@ -4,10 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use ark_bn254::Bn254;
-use ark_groth16::VerifyingKey;
-use nzero_wrapper::groth16::read_key;
-use nzero_wrapper::zkvm::wrap::{circuit_digest, circuit_id, verifier_contract};
+use nzero_wrapper::zkvm::wrap::verifier_contract;
 use nzero_wrapper::{selector, snarkjs_verification_key, solidity_verifier};
 use nzero_zkvm::SizeClass;
 use serde::Serialize;
@@ -42,15 +39,7 @@ struct Report {
 
 pub(crate) fn run(args: &Args, json: bool) -> anyhow::Result<ExitCode> {
     let class = args.class;
-    let dir = args.keys.dir()?;
-    let vk: VerifyingKey<Bn254> =
-        read_key(&dir, &circuit_id(class), &circuit_digest(class)).with_context(|| {
-            format!(
-                "loading the class {class} verifying key from {} (run `nzero setup --class {}`)",
-                dir.display(),
-                class.name()
-            )
-        })?;
+    let vk = args.keys.verifying_key(class)?;
     let contract = verifier_contract(class);
     let (text, default) = if args.format == "snarkjs" {
         let json = serde_json::to_string_pretty(&snarkjs_verification_key(&vk)).expect("plain JSON");

@@ -4,8 +4,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
+use ark_bn254::Bn254;
+use ark_groth16::VerifyingKey;
 use nzero_wrapper::groth16::OsRng;
-use nzero_wrapper::groth16::write_keys;
+use nzero_wrapper::groth16::{read_key, write_keys};
 use nzero_wrapper::zkvm::wrap::{circuit_digest, circuit_id, setup};
 use nzero_zkvm::SizeClass;
 use serde::Serialize;
@@ -39,6 +41,19 @@ impl KeysDirArg {
             None => Ok(nzero_wrapper::groth16::keys_dir()?),
         }
     }
+
+    /// The verifying key of `class`'s circuit, with a hint to make it when it cannot be read.
+    pub(crate) fn verifying_key(&self, class: SizeClass) -> anyhow::Result<VerifyingKey<Bn254>> {
+        let dir = self.dir()?;
+        read_key(&dir, &circuit_id(class), &circuit_digest(class)).with_context(|| {
+            format!("loading the class {class} verifying key from {}{}", dir.display(), setup_hint(class))
+        })
+    }
+}
+
+/// How to make a class's keys.
+pub(crate) fn setup_hint(class: SizeClass) -> String {
+    format!(" (run `nzero setup --class {}`)", class.name())
 }
 
 #[derive(Serialize)]

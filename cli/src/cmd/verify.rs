@@ -7,10 +7,7 @@ use anyhow::{Context, bail};
 use nzero_zkvm::{EvmProof, HashKind, ProgramKey, Proof, ProofHash, program_key, proof_hash_kind, verify};
 use serde::Serialize;
 
-use ark_bn254::Bn254;
-use ark_groth16::VerifyingKey;
-use nzero_wrapper::groth16::read_key;
-use nzero_wrapper::zkvm::wrap::{circuit_digest, circuit_id, class_of_verifier};
+use nzero_wrapper::zkvm::wrap::class_of_verifier;
 use nzero_wrapper::{Fixture, verify_encoded_proof};
 
 use super::prove::ConfigArgs;
@@ -120,9 +117,7 @@ fn check_wrapped(wrapped: &Fixture, args: &Args, json: bool) -> anyhow::Result<E
         Some(hex) => decode_hex(hex).with_context(|| format!("--public-values-hex {hex:?}"))?,
         None => wrapped.public_values.clone(),
     };
-    let dir = args.keys.dir()?;
-    let vk: VerifyingKey<Bn254> = read_key(&dir, &circuit_id(class), &circuit_digest(class))
-        .with_context(|| format!("loading the class {class} verifying key from {}", dir.display()))?;
+    let vk = args.keys.verifying_key(class)?;
     verify_encoded_proof(&vk, key.0, &public_values, &wrapped.proof)
         .context("the wrapped proof is invalid")?;
     let report_value = WrappedReport {

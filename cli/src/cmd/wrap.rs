@@ -13,7 +13,7 @@ use nzero_wrapper::{Fixture, decode_proof, snarkjs_proof, snarkjs_public_inputs}
 use nzero_zkvm::{EvmProof, HashKind, proof_hash_kind};
 use serde::Serialize;
 
-use super::setup::KeysDirArg;
+use super::setup::{KeysDirArg, setup_hint};
 use crate::output::{hex0x, peak_memory_bytes, report};
 use crate::progress::{stage, stages};
 
@@ -65,11 +65,7 @@ pub(crate) fn run(args: &Args, json: bool) -> anyhow::Result<ExitCode> {
         read_keys(&dir, &circuit_id(class), &circuit_digest(class))
     });
     let keys = keys.with_context(|| {
-        format!(
-            "loading the class {class} keys from {} (run `nzero setup --class {}`)",
-            dir.display(),
-            class.name()
-        )
+        format!("loading the class {class} keys from {}{}", dir.display(), setup_hint(class))
     })?;
     let (wrapped, seconds) =
         stages("wrapping (Groth16)", |progress| wrap(&proof, &keys, &mut OsRng, progress));

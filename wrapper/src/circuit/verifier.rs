@@ -149,6 +149,12 @@ pub enum StarkWitnessError {
     Circuit(#[from] CircuitError),
 }
 
+impl From<SynthesisError> for StarkWitnessError {
+    fn from(e: SynthesisError) -> Self {
+        Self::Circuit(e.into())
+    }
+}
+
 /// What the circuit reads from a proof after the trace commitments: the composition commitment, the
 /// sampled values, the proof of work, and each raw query's openings.
 #[derive(Clone, Debug)]
@@ -461,17 +467,12 @@ pub fn verify_stark(
     let config = scheme.config;
     let trees = scheme.trees.iter().map(|t| t.column_log_sizes.clone()).collect_vec();
     let shape = Shape::new(components, &config, &trees)?;
-    let circuit = |e: SynthesisError| StarkWitnessError::Circuit(e.into());
     let mut meter = Meter::new(cs);
 
-    let random_coeff = QM31Var::from_channel(&channel.draw_secure_felt().map_err(circuit)?);
-    let composition_root =
-        FrVar::new_witness(cs.clone(), || assign(witness, |w| w.composition_root)).map_err(circuit)?;
-    scheme
-        .commit(composition_root, &[shape.max_log_degree_bound; COMPOSITION_COLUMNS], channel)
-        .map_err(circuit)?;
-    let oods_point = random_point_from(&QM31Var::from_channel(&channel.draw_secure_felt().map_err(circuit)?))
-        .map_err(circuit)?;
+    let random_coeff = QM31Var::from_channel(&channel.draw_secure_felt()?);
+    let composition_root = FrVar::new_witness(cs.clone(), || assign(witness, |w| w.composition_root))?;
+    scheme.commit(composition_root, &[shape.max_log_degree_bound; COMPOSITION_COLUMNS], channel)?;
+    let oods_point = random_point_from(&QM31Var::from_channel(&channel.draw_secure_felt()?))?;
     meter.charge(|c| &mut c.transcript);
 
     let mut sampled: TreeVec<Vec<Vec<QM31Var>>> = TreeVec::default();
@@ -486,8 +487,7 @@ pub fn verify_stark(
                     })
                     .collect::<Result<Vec<_>, _>>()
             })
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(circuit)?;
+            .collect::<Result<Vec<_>, _>>()?;
         sampled.push(columns);
     }
     let composition = eval_composition_polynomial_at_point(
@@ -497,30 +497,21 @@ pub fn verify_stark(
         &random_coeff,
         shape.max_log_degree_bound,
     )?;
-    composition_oods_eval(&oods_point, &sampled, shape.max_log_degree_bound)?
-        .enforce_equal(&composition)
-        .map_err(circuit)?;
+    composition_oods_eval(&oods_point, &sampled, shape.max_log_degree_bound)?.enforce_equal(&composition)?;
     meter.charge(|c| &mut c.air);
 
-    let flat: Vec<_> = sampled
-        .iter()
-        .flatten()
-        .flatten()
-        .map(QM31Var::canonical_fr)
-        .collect::<Result<_, _>>()
-        .map_err(circuit)?;
-    channel.mix_felts(&flat).map_err(circuit)?;
-    let quotient_coeff = QM31Var::from_channel(&channel.draw_secure_felt().map_err(circuit)?);
+    let flat: Vec<_> =
+        sampled.iter().flatten().flatten().map(QM31Var::canonical_fr).collect::<Result<_, _>>()?;
+    channel.mix_felts(&flat)?;
+    let quotient_coeff = QM31Var::from_channel(&channel.draw_secure_felt()?);
     meter.charge(|c| &mut c.transcript);
-    let fri_proof =
-        FriProofVar::new_witness(cs.clone(), &shape.fri, witness.map(|w| &w.fri)).map_err(circuit)?;
+    let fri_proof = FriProofVar::new_witness(cs.clone(), &shape.fri, witness.map(|w| &w.fri))?;
     meter.charge(|c| &mut c.fri);
-    let fri = FriVerifierVar::commit(channel, &shape.fri, fri_proof).map_err(circuit)?;
-    let nonce =
-        FrVar::new_witness(cs.clone(), || assign(witness, |w| Fr::from(w.proof_of_work))).map_err(circuit)?;
-    channel.verify_pow_nonce(config.pow_bits, &nonce).map_err(circuit)?;
-    channel.mix_u64(&nonce).map_err(circuit)?;
-    let queries = fri.draw_queries(channel).map_err(circuit)?;
+    let fri = FriVerifierVar::commit(channel, &shape.fri, fri_proof)?;
+    let nonce = FrVar::new_witness(cs.clone(), || assign(witness, |w| Fr::from(w.proof_of_work)))?;
+    channel.verify_pow_nonce(config.pow_bits, &nonce)?;
+    channel.mix_u64(&nonce)?;
+    let queries = fri.draw_queries(channel)?;
     meter.charge(|c| &mut c.transcript);
 
     let columns: Vec<ColumnSamples> = shape
@@ -541,8 +532,7 @@ pub fn verify_stark(
             })
         })
         .collect();
-    let quotients = DeepQuotients::new(&oods_point, &columns, shape.lifting_log_size, &quotient_coeff)
-        .map_err(circuit)?;
+    let quotients = DeepQuotients::new(&oods_point, &columns, shape.lifting_log_size, &quotient_coeff)?;
     meter.charge(|c| &mut c.deep);
 
     for (q, bits) in queries.iter().enumerate() {
@@ -556,11 +546,11 @@ pub fn verify_stark(
             let tree_bits =
                 tree_position_bits(bits, shape.lifting_log_size, height, t == PREPROCESSED_TRACE_IDX);
             let opening = witness.map(|w| &w.openings[t][q]);
-            row.extend(check_row(cs, tree, &tree_bits, opening).map_err(circuit)?);
+            row.extend(check_row(cs, tree, &tree_bits, opening)?);
         }
         meter.charge(|c| &mut c.merkle);
         let domain_point = domain_point_at_bitrev(bits, shape.lifting_log_size)?;
-        let first_layer_value = quotients.at_query(&domain_point, &row).map_err(circuit)?;
+        let first_layer_value = quotients.at_query(&domain_point, &row)?;
         meter.charge(|c| &mut c.deep);
         fri.verify_query(q, bits, &first_layer_value)?;
         meter.charge(|c| &mut c.fri);

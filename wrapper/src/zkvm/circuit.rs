@@ -52,8 +52,6 @@ pub struct StatementVars {
     pub blake2s_root: Vec<UInt8<Fr>>,
     /// Its Poseidon2 preprocessed root: the root of the proof's preprocessed tree.
     pub poseidon2_root: FrVar,
-    /// The same root as its canonical 32 big-endian bytes.
-    pub poseidon2_root_bytes: Vec<UInt8<Fr>>,
     /// `sha256(public values)`.
     pub public_values_digest: Vec<UInt8<Fr>>,
 }
@@ -87,14 +85,6 @@ impl ZkvmCircuit {
         &self,
         cs: &ConstraintSystemRef<Fr>,
     ) -> Result<(StatementVars, ConstraintCounts), StarkWitnessError> {
-        let circuit = |e: SynthesisError| StarkWitnessError::Circuit(e.into());
-        self.verify_inner(cs).map_err(|e| match e {
-            Error::Synthesis(e) => circuit(e),
-            Error::Stark(e) => e,
-        })
-    }
-
-    fn verify_inner(&self, cs: &ConstraintSystemRef<Fr>) -> Result<(StatementVars, ConstraintCounts), Error> {
         let w = self.witness.as_ref();
         let pcs = self.config.pcs();
         let [preprocessed_sizes, main_sizes, interaction_sizes] = trace_trees(self.class);
@@ -167,7 +157,6 @@ impl ZkvmCircuit {
             image_log_size,
             blake2s_root,
             poseidon2_root,
-            poseidon2_root_bytes,
             public_values_digest: digest,
         };
         Ok((vars, counts))
@@ -193,24 +182,6 @@ impl ConstraintSynthesizer<Fr> for ZkvmCircuit {
         let statement = public_input_var(&key, &vars.public_values_digest)?;
         let public_input = FrVar::new_input(cs, || statement.value())?;
         public_input.enforce_equal(&statement)
-    }
-}
-
-#[derive(Debug)]
-enum Error {
-    Synthesis(SynthesisError),
-    Stark(StarkWitnessError),
-}
-
-impl From<SynthesisError> for Error {
-    fn from(e: SynthesisError) -> Self {
-        Self::Synthesis(e)
-    }
-}
-
-impl From<StarkWitnessError> for Error {
-    fn from(e: StarkWitnessError) -> Self {
-        Self::Stark(e)
     }
 }
 

@@ -12,8 +12,8 @@ pub mod witness;
 pub mod wrap;
 
 use nzero_zkvm::{
-    Claim, ComponentVisitor, EVM_TABLE_LOG_SIZE, HashKind, ProgramShape, Relations, SizeClass,
-    preprocessed_columns, visit_components,
+    Claim, ComponentVisitor, EVM_TABLE_LOG_SIZE, ProgramShape, Relations, SizeClass, preprocessed_columns,
+    visit_components,
 };
 use stwo::core::fields::qm31::SecureField;
 use stwo_constraint_framework::{FrameworkComponent, FrameworkEval};
@@ -23,7 +23,6 @@ use crate::circuit::CircuitComponent;
 /// The committed program shape of every EVM proof (the entry point does not change the layout).
 fn evm_shape() -> ProgramShape {
     ProgramShape { entry: 0, program_log_size: EVM_TABLE_LOG_SIZE, image_log_size: EVM_TABLE_LOG_SIZE }
-        .committed(HashKind::Poseidon2)
 }
 
 /// The log sizes (without blowup) of the three trace trees of an EVM proof in `class`: preprocessed,

@@ -103,6 +103,23 @@ fn a_zkvm_proof_satisfies_its_class_circuit_whose_shape_does_not_depend_on_it() 
 }
 
 #[test]
+fn a_changed_statement_leaves_the_circuit_unsatisfied() {
+    let witness = ZkvmWitness::new(proof(), CLASS, &CONFIG).expect("a witness");
+    let mut digest = witness.clone();
+    digest.public_values_digest[0] ^= 1;
+    assert!(!build(Some(digest)).0, "another public-values digest");
+    let mut entry = witness.clone();
+    entry.shape.entry += 4;
+    assert!(!build(Some(entry)).0, "another entry point");
+    let mut sums = witness;
+    // A balanced pair: the logUp total still cancels, so only the AIR's constraints can catch it.
+    let one = stwo::core::fields::qm31::SecureField::from_u32_unchecked(1, 0, 0, 0);
+    sums.claimed_sums[0] += one;
+    sums.claimed_sums[1] -= one;
+    assert!(!build(Some(sums)).0, "claimed sums moved between components");
+}
+
+#[test]
 fn proofs_of_another_class_or_configuration_or_that_do_not_verify_are_not_wrapped() {
     let proof = proof();
     assert!(matches!(
