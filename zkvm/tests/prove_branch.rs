@@ -125,10 +125,9 @@ fn proves_bgeu_on_edge_operands() {
     assert_eq!(prove_exit_code(&program), expected);
 }
 
+/// Also the regression test of the vendored Stwo patch: this proof's queries collide in the shorter
+/// preprocessed tree in an unsorted order, which unpatched Stwo rejected ("Root mismatch").
 #[test]
-#[ignore = "hits a Stwo 2.3 completeness bug (valid proof rejected, \"Root mismatch\"): the preprocessed tree's \
-            query positions `(p >> s << 1) + (p & 1)` are not sorted when two queries share `p >> s`, and \
-            the lifted Merkle prover and verifier assume sorted positions; fix tracked in issue 5's note"]
 fn proves_loops_closed_by_every_branch() {
     let loops = [
         // Counting up across zero (signed) and across the limb boundary (unsigned).

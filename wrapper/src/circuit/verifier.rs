@@ -327,19 +327,22 @@ impl StarkWitness {
             }
             let map =
                 |p: usize| tree_position(p, shape.lifting_log_size, height, tree == PREPROCESSED_TRACE_IDX);
-            let distinct = positions.iter().map(|&p| map(p)).dedup().collect_vec();
-            // Stwo opens the preprocessed tree at the mapped positions, repeats included; others at the
-            // queries themselves.
+            // Stwo opens the preprocessed tree at the mapped positions, repeats included and not always
+            // in increasing order; others at the queries themselves. The decommitment walks the distinct
+            // positions in increasing order (vendor/stwo's patch), each valued by its first query.
             let opened = if tree == PREPROCESSED_TRACE_IDX {
                 positions.iter().map(|&p| map(p)).collect_vec()
             } else {
                 positions.clone()
             };
+            let first_queries = (0..opened.len())
+                .sorted_by_key(|&i| opened[i])
+                .dedup_by(|&i, &j| opened[i] == opened[j])
+                .collect_vec();
+            let distinct = first_queries.iter().map(|&i| opened[i]).collect_vec();
             let values: Vec<Vec<BaseField>> = proof.queried_values[tree]
                 .iter()
-                .map(|column| {
-                    opened.iter().zip(column).dedup_by(|a, b| a.0 == b.0).map(|(_, v)| *v).collect()
-                })
+                .map(|column| first_queries.iter().map(|&i| column[i]).collect())
                 .collect();
             let tree_openings = authentication_paths(
                 height,

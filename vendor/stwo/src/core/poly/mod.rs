@@ -1,0 +1,3 @@
+pub mod circle;
+pub mod line;
+pub mod utils;

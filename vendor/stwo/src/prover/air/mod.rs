@@ -1,0 +1,5 @@
+mod accumulation;
+pub use accumulation::{
+    AccumulationOps, ColumnAccumulator, DomainEvaluationAccumulator, EvaluationMode,
+};
+pub mod component_prover;

@@ -1,0 +1,2 @@
+pub mod gkr;
+mod mle;

@@ -1,0 +1,2 @@
+mod gkr;
+mod mle;
