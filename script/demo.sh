@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job: build the nzero CLI and the example guests, run each guest on the zkVM, prove
-# and verify one execution natively, then prove one for the EVM, wrap it into Groth16 and verify that.
+# and verify one execution natively, then the whole EVM path in one command (`nzero demo`): prove for
+# the EVM, wrap into Groth16, deploy the verifier and gateway to a local anvil, verify on chain.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -34,14 +35,5 @@ trap 'rm -f "$ledger"' EXIT
 echo '{"threshold": 100, "transfers": [{"from": "alice", "to": "bob", "amount": 250}, {"from": "bob", "to": "carol", "amount": 40}]}' > "$ledger"
 "$nzero" run "$json" --input "$ledger" --json
 
-step "nzero prove --evm fibonacci (n = 10) in the test size class (INSECURE 14-bit configuration: a demo of the path, not of security)"
-"$nzero" prove "$fib" --input-hex 0a --evm --class test -o target/demo/fibonacci.evm.proof
-step "nzero setup --class test (only when its keys are missing; they live in \${NZERO_KEYS_DIR:-~/.cache/nexus-zero/keys})"
-if ! "$nzero" export-verifier --class test -o target/demo/NexusVerifierTest.sol 2>/dev/null; then
-  "$nzero" setup --class test
-  "$nzero" export-verifier --class test -o target/demo/NexusVerifierTest.sol
-fi
-step "nzero wrap: the STARK becomes a Groth16 proof of its statement, for the Solidity verifier"
-"$nzero" wrap target/demo/fibonacci.evm.proof -o target/demo/fibonacci.groth16.json
-step "nzero verify the wrapped proof against the ELF"
-"$nzero" verify target/demo/fibonacci.groth16.json --elf "$fib"
+step "nzero demo: fibonacci (n = 10) proven for the EVM in the test size class (INSECURE 14-bit configuration: a demo of the path, not of security), wrapped into Groth16 (keys made once in \${NZERO_KEYS_DIR:-~/.cache/nexus-zero/keys}), deployed with the gateway to a local anvil and verified on chain"
+"$nzero" demo --out target/demo

@@ -28,6 +28,8 @@ interface Vm {
 
     // Environment and keys
     function envUint(string calldata name) external view returns (uint256);
+    function envAddress(string calldata name) external view returns (address);
+    function envBytes32(string calldata name) external view returns (bytes32);
     function envOr(string calldata name, bytes32 defaultValue) external view returns (bytes32);
     function addr(uint256 privateKey) external pure returns (address);
 
@@ -35,6 +37,8 @@ interface Vm {
     function expectRevert(bytes calldata revertData) external;
     function expectEmit() external;
     function prank(address sender) external;
+    function warp(uint256 timestamp) external;
+    function deal(address account, uint256 balance) external;
     function snapshotGasLastCall(string calldata name) external returns (uint256 gasUsed);
 
     // Scripts

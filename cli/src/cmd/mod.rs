@@ -1,11 +1,17 @@
 //! The subcommands, one module each.
 
 mod build;
+mod demo;
+mod deploy;
 mod export_verifier;
+mod new;
+mod onchain;
+mod pipeline;
 mod prove;
 mod run;
 mod setup;
 mod verify;
+mod verify_onchain;
 mod vkey;
 mod wrap;
 
@@ -44,6 +50,16 @@ enum Command {
     ExportVerifier(export_verifier::Args),
     /// Verify a proof (STARK or wrapped) against a program (ELF or verifying key).
     Verify(verify::Args),
+    /// The whole path in one command: build a guest, prove it for the EVM, wrap, deploy the verifier
+    /// to a chain (a local anvil by default) and verify on chain.
+    Demo(demo::Args),
+    /// Create a project: guest crate, consumer contract, Foundry tests on a real proof, scripts.
+    New(new::Args),
+    /// Deploy the gateway and size-class verifiers to a chain (a local anvil by default) at CREATE2
+    /// addresses and route them.
+    Deploy(deploy::Args),
+    /// Verify a wrapped proof on a chain (a local anvil by default): success and gas, or the error.
+    VerifyOnchain(verify_onchain::Args),
 }
 
 impl Cli {
@@ -63,6 +79,10 @@ impl Cli {
             Command::Wrap(args) => wrap::run(args, self.json),
             Command::ExportVerifier(args) => export_verifier::run(args, self.json),
             Command::Verify(args) => verify::run(args, self.json),
+            Command::Demo(args) => demo::run(args, self.json),
+            Command::New(args) => new::run(args, self.json),
+            Command::Deploy(args) => deploy::run(args, self.json),
+            Command::VerifyOnchain(args) => verify_onchain::run(args, self.json),
         }
     }
 }
