@@ -35,6 +35,21 @@ fn sha256_matches_the_host() {
     }
 }
 
+/// The ComputeBridge convention: `sha256(input)` first, then the output (`nzero_runtime::read_request`).
+#[test]
+fn primes_commits_its_input_digest_then_the_count() {
+    let (_, program) = common::example("primes");
+    for (n, count) in [(0u32, 0u32), (2, 0), (3, 1), (100, 25), (1000, 168), (7919, 999)] {
+        let input = n.to_be_bytes();
+        let run = execute(&program, &input, &ExecConfig::default()).unwrap();
+        let want = [Sha256::digest(input).as_slice(), &count.to_be_bytes()].concat();
+        assert_eq!(run.exit_code, 0, "n = {n}");
+        assert_eq!(run.public_values, want, "n = {n}");
+    }
+    let short = execute(&program, &[1, 2, 3], &ExecConfig::default()).unwrap();
+    assert_eq!(short.exit_code, abi::exit_code::PANIC, "an input that is not 4 bytes");
+}
+
 #[test]
 fn json_parses_the_ledger() {
     let (_, program) = common::example("json");

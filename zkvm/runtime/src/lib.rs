@@ -15,7 +15,8 @@
 //!
 //! The runtime provides the entry point (stack and global pointer set-up), a heap allocator, a panic
 //! handler (exit code 101), private input ([`read`], [`read_slice`], [`read_vec`]), public values
-//! ([`commit`], [`commit_slice`]) and debug output ([`print!`], [`println!`]). It hashes every
+//! ([`commit`], [`commit_slice`]), the ComputeBridge's request convention ([`read_request`]) and debug
+//! output ([`print!`], [`println!`]). It hashes every
 //! committed byte with SHA-256 inside the VM and hands the digest to the VM when the guest halts;
 //! that digest is what a proof's statement binds.
 #![no_std]
@@ -23,6 +24,7 @@
 
 extern crate alloc;
 
+mod bridge;
 mod cell;
 mod heap;
 mod io;
@@ -31,6 +33,7 @@ mod syscall;
 
 #[doc(hidden)]
 pub use alloc::format as __format;
+pub use bridge::read_request;
 pub use io::{commit, commit_slice, exit, print_str, read, read_slice, read_vec, write_fd};
 
 /// Declares the guest's `main` function, which the runtime calls after start-up. When it returns,
