@@ -2,9 +2,10 @@
 
 use std::time::Duration;
 
-use alloy::network::EthereumWallet;
-use alloy::primitives::Address;
+use alloy::network::{EthereumWallet, TransactionBuilder};
+use alloy::primitives::{Address, B256};
 use alloy::providers::{DynProvider, Provider, ProviderBuilder};
+use alloy::rpc::types::TransactionRequest;
 use alloy::signers::local::PrivateKeySigner;
 
 use crate::ChainError;
@@ -79,6 +80,25 @@ impl Chain {
     pub async fn has_code(&self, address: Address) -> Result<bool, ChainError> {
         let code = self.provider.get_code_at(address).await.map_err(|e| self.rpc("eth_getCode", e))?;
         Ok(!code.is_empty())
+    }
+
+    /// Sends `tx` from the sender after checking with `eth_call` that it does not revert (so a revert is
+    /// reported with its decoded error, and costs nothing); waits for it; returns its hash and gas used.
+    ///
+    /// # Errors
+    /// [`ChainError::NoSigner`], [`ChainError::Unfunded`], [`ChainError::Reverted`], [`ChainError::Rpc`].
+    pub async fn send(&self, what: &str, tx: TransactionRequest) -> Result<(B256, u64), ChainError> {
+        let tx = tx.with_from(self.funded_sender().await?);
+        crate::call(self, what, &tx).await?;
+        let pending = self.provider.send_transaction(tx).await.map_err(|e| self.rpc(what, e))?;
+        let receipt = pending.get_receipt().await.map_err(|e| self.rpc(what, e))?;
+        if !receipt.status() {
+            return Err(ChainError::Reverted {
+                what: what.to_owned(),
+                error: "the transaction failed".to_owned(),
+            });
+        }
+        Ok((receipt.transaction_hash, receipt.gas_used))
     }
 
     /// The node's error for `request`, named.

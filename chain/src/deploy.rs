@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 
 use alloy::network::TransactionBuilder;
 use alloy::primitives::{Address, B256, Bytes, FixedBytes, keccak256};
-use alloy::providers::Provider;
 use alloy::rpc::types::TransactionRequest;
 use alloy::sol_types::SolValue;
 use serde::{Deserialize, Serialize};
@@ -33,6 +32,9 @@ pub struct Contract {
 /// A deployment on one chain (the forge script's JSON, keys in the same order).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Deployment {
+    /// The ComputeBridge, when deployed (`nzero deploy --bridge`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bridge: Option<Address>,
     /// The chain.
     pub chain_id: u64,
     /// The CREATE2 deployment proxy used.
@@ -97,9 +99,9 @@ pub struct Deployed {
     pub routed: Option<FixedBytes<4>>,
 }
 
-/// Deploys the gateway owned by the sender and `verifiers` under `salt`, routes every verifier, and
-/// returns the record (with the verifiers of `previous`, when it is the record of the same gateway)
-/// and what each step did.
+/// Deploys the gateway owned by the sender and `verifiers` under `salt`, routes every verifier, deploys
+/// the ComputeBridge over the gateway when `bridge_code` is given, and returns the record (with the
+/// verifiers and bridge of `previous`, when it is the record of the same gateway) and what each step did.
 ///
 /// # Errors
 /// [`ChainError`]: no key or funds, no CREATE2 proxy, a failed or reverted transaction, a selector
@@ -109,6 +111,7 @@ pub async fn deploy(
     salt: B256,
     gateway_code: &[u8],
     verifiers: &[Contract],
+    bridge_code: Option<&[u8]>,
     previous: Option<Deployment>,
 ) -> Result<(Deployment, Vec<Deployed>), ChainError> {
     let owner = chain.funded_sender().await?;
@@ -129,12 +132,19 @@ pub async fn deploy(
             owner,
             salt,
             verifiers: BTreeMap::new(),
+            bridge: None,
         },
     };
     for verifier in verifiers {
         let mut step = create2(chain, salt, &verifier.name, &verifier.init_code).await?;
         step.routed = route(chain, gateway.address, step.address).await?;
         record.verifiers.insert(verifier.name.clone(), step.address);
+        steps.push(step);
+    }
+    if let Some(code) = bridge_code {
+        let init = [code, &gateway.address.abi_encode()].concat();
+        let step = create2(chain, salt, "ComputeBridge", &init).await?;
+        record.bridge = Some(step.address);
         steps.push(step);
     }
     Ok((record, steps))
@@ -151,12 +161,12 @@ async fn create2(chain: &Chain, salt: B256, name: &str, init_code: &[u8]) -> Res
     let tx = TransactionRequest::default()
         .with_to(CREATE2_FACTORY)
         .with_input(Bytes::from([salt.as_slice(), init_code].concat()));
-    let receipt = send(chain, &format!("deploying {name}"), tx).await?;
+    let (_, gas_used) = chain.send(&format!("deploying {name}"), tx).await?;
     if !chain.has_code(address).await? {
         return Err(ChainError::DeploymentFailed { contract: name.to_owned(), address });
     }
-    tracing::info!(name, %address, gas = receipt, "deployed");
-    step.gas_used = Some(receipt);
+    tracing::info!(name, %address, gas_used, "deployed");
+    step.gas_used = Some(gas_used);
     Ok(step)
 }
 
@@ -182,22 +192,6 @@ async fn route(
         return Err(ChainError::RouteConflict { selector, routed, verifier });
     }
     let tx = gateway_contract.addRoute(verifier).into_transaction_request();
-    send(chain, &format!("addRoute({verifier})"), tx).await?;
+    chain.send(&format!("addRoute({verifier})"), tx).await?;
     Ok(Some(selector))
-}
-
-/// Sends `tx` from the sender after checking with `eth_call` that it does not revert (so a revert is
-/// reported with its decoded error, and costs nothing); returns the gas it used.
-async fn send(chain: &Chain, what: &str, tx: TransactionRequest) -> Result<u64, ChainError> {
-    let tx = tx.with_from(chain.funded_sender().await?);
-    crate::call(chain, what, &tx).await?;
-    let pending = chain.provider().send_transaction(tx).await.map_err(|e| chain.rpc(what, e))?;
-    let receipt = pending.get_receipt().await.map_err(|e| chain.rpc(what, e))?;
-    if !receipt.status() {
-        return Err(ChainError::Reverted {
-            what: what.to_owned(),
-            error: "the transaction failed".to_owned(),
-        });
-    }
-    Ok(receipt.gas_used)
 }

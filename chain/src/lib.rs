@@ -3,6 +3,7 @@
 //! (`verify`), and run a local anvil when no chain is given (`node`).
 
 pub mod abi;
+pub mod bridge;
 mod chain;
 mod deploy;
 mod error;

@@ -14,11 +14,13 @@ use crate::ChainError;
 /// The contract sources this crate deploys, embedded at their paths in the repository, so that a
 /// deployment does not depend on the working directory's copy. OpenZeppelin is read from
 /// `node_modules` under the compiler's root.
-pub const SOURCES: [(&str, &str); 4] = [
+pub const SOURCES: [(&str, &str); 6] = [
     ("contracts/INexusVerifier.sol", include_str!("../../contracts/INexusVerifier.sol")),
     ("contracts/INexusGateway.sol", include_str!("../../contracts/INexusGateway.sol")),
     ("contracts/NexusGateway.sol", include_str!("../../contracts/NexusGateway.sol")),
     ("contracts/NexusStatement.sol", include_str!("../../contracts/NexusStatement.sol")),
+    ("contracts/bridge/IComputeBridge.sol", include_str!("../../contracts/bridge/IComputeBridge.sol")),
+    ("contracts/bridge/ComputeBridge.sol", include_str!("../../contracts/bridge/ComputeBridge.sol")),
 ];
 
 /// A Solidity compiler speaking `--standard-json`: `$NZERO_SOLC`, or the shim over npm's solc-js

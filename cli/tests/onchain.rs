@@ -2,87 +2,13 @@
 //! wrap, deploy and verify on a local anvil it starts), then `nzero deploy` and `nzero verify-onchain`
 //! on a node of our own, with their named errors.
 
+mod common;
+
 use std::net::TcpListener;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
+use common::{Anvil, DEV_KEY, error, foundry, nzero, ok, repo};
 use serde_json::Value;
-
-/// anvil's first development key: published, funded on every anvil.
-const DEV_KEY: &str = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
-}
-
-/// `nzero args…` in the repository, with `env` set and no key from the caller's environment.
-fn nzero(args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_nzero"));
-    command.current_dir(repo()).args(args).env_remove("NZERO_PRIVATE_KEY").env_remove("NZERO_RPC_URL");
-    command.envs(env.iter().copied()).output().expect("nzero starts")
-}
-
-fn json(output: &Output) -> Value {
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    serde_json::from_str(stdout.trim()).unwrap_or_else(|e| {
-        panic!("{e}: stdout {stdout}\nstderr {}", String::from_utf8_lossy(&output.stderr))
-    })
-}
-
-fn ok(output: &Output) -> Value {
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    json(output)
-}
-
-/// The error of a failed `--json` run.
-fn error(output: &Output) -> String {
-    assert_eq!(output.status.code(), Some(1), "{}", String::from_utf8_lossy(&output.stderr));
-    json(output)["error"].as_str().expect("an error message").to_owned()
-}
-
-/// The Foundry binary `name` that npm installed (not the `node_modules/.bin` launcher, a node process that
-/// neither passes the exit code on nor takes its child down when killed).
-fn foundry(name: &str) -> PathBuf {
-    let dir = repo().join("node_modules/@foundry-rs");
-    std::fs::read_dir(&dir)
-        .expect("node_modules/@foundry-rs (script/bootstrap.sh installs it)")
-        .map(|entry| entry.unwrap().path())
-        .find(|path| path.file_name().unwrap().to_string_lossy().starts_with(&format!("{name}-")))
-        .map(|package| package.join("bin").join(name))
-        .unwrap_or_else(|| panic!("no {name} under {}", dir.display()))
-}
-
-/// An anvil of our own on a free port, killed on drop.
-struct Anvil {
-    child: Child,
-    url: String,
-}
-
-impl Anvil {
-    fn start() -> Self {
-        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let child = Command::new(foundry("anvil"))
-            .args(["--host", "127.0.0.1", "--port", &port.to_string(), "--silent"])
-            .stdout(std::process::Stdio::null())
-            .spawn()
-            .expect("anvil starts");
-        let anvil = Self { child, url: format!("http://127.0.0.1:{port}") };
-        let start = Instant::now();
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(start.elapsed() < Duration::from_secs(30), "anvil did not start");
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        anvil
-    }
-}
-
-impl Drop for Anvil {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 #[test]
 fn the_whole_path_on_anvil_and_its_errors() {

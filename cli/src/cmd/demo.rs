@@ -91,7 +91,7 @@ pub(crate) fn run(args: &Args, json: bool) -> anyhow::Result<ExitCode> {
     let session = args.chain.connect()?;
     let chain = &session.chain;
     let (deployed, seconds) = stage("deploying the gateway and verifier", || {
-        session.block_on(nzero_chain::deploy(chain, default_salt(), &gateway_code, &[verifier], None))
+        session.block_on(nzero_chain::deploy(chain, default_salt(), &gateway_code, &[verifier], None, None))
     });
     let (deployment, _) = deployed.with_context(|| format!("deploying to {}", chain.url()))?;
     done.stages.push(Timed { stage: "deploy", seconds });

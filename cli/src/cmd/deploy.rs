@@ -9,7 +9,7 @@ use nzero_chain::{Deployed, Deployment, default_salt};
 use nzero_zkvm::SizeClass;
 use serde::Serialize;
 
-use super::onchain::{ChainArgs, gateway_code, parse_salt, solc, verifier};
+use super::onchain::{ChainArgs, bridge_code, gateway_code, parse_salt, solc, verifier};
 use super::prove::parse_class;
 use super::setup::KeysDirArg;
 use crate::output::report;
@@ -24,6 +24,9 @@ pub(crate) struct Args {
     /// The CREATE2 salt (default: keccak256("nexus-zero"), `script/Deploy.s.sol`'s).
     #[arg(long, value_parser = parse_salt)]
     salt: Option<B256>,
+    /// Also deploy the ComputeBridge over the gateway (recorded as `bridge`).
+    #[arg(long)]
+    bridge: bool,
     #[command(flatten)]
     chain: ChainArgs,
     #[command(flatten)]
@@ -48,15 +51,16 @@ pub(crate) fn run(args: &Args, json: bool) -> anyhow::Result<ExitCode> {
             .iter()
             .map(|&class| verifier(&solc, &args.keys.verifying_key(class)?, class))
             .collect::<anyhow::Result<Vec<_>>>()?;
-        Ok((gateway, verifiers))
+        let bridge = args.bridge.then(|| bridge_code(&solc)).transpose()?;
+        Ok((gateway, verifiers, bridge))
     });
-    let (gateway, verifiers) = compiled?;
+    let (gateway, verifiers, bridge) = compiled?;
     let session = args.chain.connect()?;
     let chain = &session.chain;
     let previous = Deployment::load(&args.chain.deployments_dir, chain.chain_id())?;
     let salt = args.salt.unwrap_or_else(default_salt);
     let (result, _) = stage(&format!("deploying to chain {}", chain.chain_id()), || {
-        session.block_on(nzero_chain::deploy(chain, salt, &gateway, &verifiers, previous))
+        session.block_on(nzero_chain::deploy(chain, salt, &gateway, &verifiers, bridge.as_deref(), previous))
     });
     let (deployment, steps) = result.with_context(|| format!("deploying to {}", chain.url()))?;
     // A local node's chain vanishes with the command: its record would only mislead.

@@ -8,6 +8,7 @@ mod new;
 mod onchain;
 mod pipeline;
 mod prove;
+mod relay;
 mod run;
 mod setup;
 mod verify;
@@ -58,6 +59,8 @@ enum Command {
     /// Deploy the gateway and size-class verifiers to a chain (a local anvil by default) at CREATE2
     /// addresses and route them.
     Deploy(deploy::Args),
+    /// Serve a ComputeBridge: prove and fulfil its requests for the programs of a registry.
+    Relay(relay::Args),
     /// Verify a wrapped proof on a chain (a local anvil by default): success and gas, or the error.
     VerifyOnchain(verify_onchain::Args),
 }
@@ -82,6 +85,7 @@ impl Cli {
             Command::Demo(args) => demo::run(args, self.json),
             Command::New(args) => new::run(args, self.json),
             Command::Deploy(args) => deploy::run(args, self.json),
+            Command::Relay(args) => relay::run(args, self.json),
             Command::VerifyOnchain(args) => verify_onchain::run(args, self.json),
         }
     }

@@ -61,7 +61,13 @@ impl ChainArgs {
         Ok(Session { chain, local, runtime })
     }
 
-    fn signer(&self) -> anyhow::Result<Option<PrivateKeySigner>> {
+    /// Whether a node's URL was given (otherwise a local anvil serves the command).
+    pub(crate) fn has_rpc_url(&self) -> bool {
+        self.rpc_url.is_some()
+    }
+
+    /// The signing key given: a keystore, or `$NZERO_PRIVATE_KEY`.
+    pub(crate) fn signer(&self) -> anyhow::Result<Option<PrivateKeySigner>> {
         if let Some(path) = &self.keystore {
             let Ok(password) = std::env::var(KEYSTORE_PASSWORD_ENV) else {
                 bail!("--keystore needs its password in ${KEYSTORE_PASSWORD_ENV}");
@@ -99,6 +105,11 @@ pub(crate) fn solc() -> anyhow::Result<Solc> {
 /// The gateway's creation bytecode (its owner is appended at deployment).
 pub(crate) fn gateway_code(solc: &Solc) -> anyhow::Result<Vec<u8>> {
     Ok(solc.compile(&[], "contracts/NexusGateway.sol", "NexusGateway")?)
+}
+
+/// The ComputeBridge's creation bytecode (its gateway is appended at deployment).
+pub(crate) fn bridge_code(solc: &Solc) -> anyhow::Result<Vec<u8>> {
+    Ok(solc.compile(&[], "contracts/bridge/ComputeBridge.sol", "ComputeBridge")?)
 }
 
 /// The verifier of `class`'s verifying key `vk`: generated and compiled.

@@ -65,7 +65,14 @@ pub(crate) fn run(args: &Args, json: bool) -> anyhow::Result<ExitCode> {
             });
             let (gateway, verifier) = contracts?;
             let (deployed, _) = stage("deploying to the local chain", || {
-                session.block_on(nzero_chain::deploy(chain, default_salt(), &gateway, &[verifier], None))
+                session.block_on(nzero_chain::deploy(
+                    chain,
+                    default_salt(),
+                    &gateway,
+                    &[verifier],
+                    None,
+                    None,
+                ))
             });
             Target::Gateway(deployed?.0.gateway)
         }
