@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
 pragma solidity ^0.8.24;
 
-import {INexusVerifierErrors} from "../contracts/INexusVerifier.sol";
+import {INexusVerifier, INexusVerifierErrors} from "../contracts/INexusVerifier.sol";
 import {NexusGateway} from "../contracts/NexusGateway.sol";
 import {NexusVerifier16} from "../contracts/generated/NexusVerifier16.sol";
 import {NexusVerifierTest} from "../contracts/generated/NexusVerifierTest.sol";
@@ -63,5 +63,41 @@ contract ZkvmProofTest is NexusTest {
         verifier.verifyProof(bytes32(uint256(fixture.programVKey) ^ 1), fixture.publicValues, fixture.proof);
         expectInvalid();
         gateway.verifyProof(fixture.programVKey, hex"0b00000059000000", fixture.proof);
+    }
+
+    /// @notice Every word of both real proofs, changed, is refused (with whichever named error the change
+    ///         meets first: a coordinate out of range, a point off the curve, or the pairing); so are
+    ///         another selector and a short proof.
+    function test_RevertWhen_AnyWordOfARealProofChanges() public {
+        Fixture[2] memory fixtures = [fixture, fixture16];
+        address[2] memory verifiers = [address(verifier), address(verifier16)];
+        for (uint256 i = 0; i < 2; i++) {
+            Fixture memory f = fixtures[i];
+            INexusVerifier v = INexusVerifier(verifiers[i]);
+            for (uint256 word = 0; word < 8; word++) {
+                uint256 offset = 4 + 32 * word;
+                uint256 value;
+                bytes memory proof = f.proof;
+                assembly ("memory-safe") {
+                    value := mload(add(add(proof, 0x20), offset))
+                }
+                vm.expectRevert();
+                v.verifyProof(f.programVKey, f.publicValues, withWord(f.proof, offset, value ^ 1));
+            }
+            vm.expectRevert(
+                abi.encodeWithSelector(INexusVerifierErrors.SelectorMismatch.selector, f.selector, bytes4(0xdeadbeef))
+            );
+            v.verifyProof(f.programVKey, f.publicValues, bytes.concat(hex"deadbeef", truncatedFrom(f.proof, 4)));
+            vm.expectRevert(abi.encodeWithSelector(INexusVerifierErrors.ProofLengthInvalid.selector, 260, 259));
+            v.verifyProof(f.programVKey, f.publicValues, truncated(f.proof, 259));
+        }
+    }
+
+    /// @notice `proof` from byte `start` on.
+    function truncatedFrom(bytes memory proof, uint256 start) internal pure returns (bytes memory out) {
+        out = new bytes(proof.length - start);
+        for (uint256 i = 0; i < out.length; i++) {
+            out[i] = proof[start + i];
+        }
     }
 }

@@ -1,7 +1,8 @@
 //! The compute bridge end to end on a real anvil node: `nzero deploy --bridge`, a PrimeOracle asks for
-//! the primes below 100 (and someone asks for an unknown program), `nzero relay` — a separate process —
-//! starts proving, is killed mid-request and restarted, and the request is fulfilled exactly once: the
-//! oracle's callback gets 25, the bridge emits one `Fulfilled`, the relayer is paid once.
+//! the primes below 100 (and requests come for an unknown program and with a deadline already passed);
+//! `nzero relay` — a separate process — skips those, starts proving, is killed mid-request and restarted,
+//! and the request is fulfilled exactly once: the oracle's callback gets 25, the bridge emits one
+//! `Fulfilled`, the relayer is paid once.
 
 mod common;
 
@@ -148,6 +149,17 @@ fn the_relay_fulfils_a_request_exactly_once_across_a_restart() {
             .get_receipt()
             .await
             .unwrap();
+        // And one for the primes guest whose deadline passes before the relay looks at it.
+        bridge_contract
+            .request(vkey, Bytes::from_static(&[0, 0, 0, 50]), Address::ZERO, deadline - 3600 + 30, 0)
+            .send()
+            .await
+            .unwrap()
+            .get_receipt()
+            .await
+            .unwrap();
+        let _: serde_json::Value = provider.raw_request("evm_increaseTime".into(), (60,)).await.unwrap();
+        let _: serde_json::Value = provider.raw_request("evm_mine".into(), ()).await.unwrap();
     });
 
     let relay_args = [
@@ -179,9 +191,9 @@ fn the_relay_fulfils_a_request_exactly_once_across_a_restart() {
     relay.kill().unwrap();
     relay.wait().unwrap();
     assert!(!runtime.block_on(oracle_contract.answered(100).call().into_future()).unwrap());
-    // The second worker skipped the unknown program meanwhile.
-    wait_for("request 2 skipped", Duration::from_secs(30), log_path, || {
-        entry(state_path, 2)["state"] == "skipped"
+    // The second worker skipped the unknown program and the expired request meanwhile.
+    wait_for("requests 2 and 3 skipped", Duration::from_secs(30), log_path, || {
+        entry(state_path, 2)["state"] == "skipped" && entry(state_path, 3)["state"] == "skipped"
     });
 
     // Restarted: it resumes the request from its state file and fulfils it, once.
@@ -219,4 +231,5 @@ fn the_relay_fulfils_a_request_exactly_once_across_a_restart() {
     );
     assert_eq!(entry(state_path, 2)["state"], "skipped");
     assert!(entry(state_path, 2)["reason"].as_str().unwrap().contains("unknown program"));
+    assert_eq!(entry(state_path, 3)["reason"], "deadline passed");
 }

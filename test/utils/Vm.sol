@@ -35,6 +35,7 @@ interface Vm {
 
     // Test control
     function expectRevert(bytes calldata revertData) external;
+    function expectRevert() external;
     function expectEmit() external;
     function prank(address sender) external;
     function warp(uint256 timestamp) external;
