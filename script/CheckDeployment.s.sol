@@ -3,6 +3,7 @@ pragma solidity ^0.8.24;
 
 import {INexusVerifierErrors} from "../contracts/INexusVerifier.sol";
 import {NexusGateway} from "../contracts/NexusGateway.sol";
+import {ComputeBridge} from "../contracts/bridge/ComputeBridge.sol";
 import {NexusVerifierDemo} from "../contracts/generated/NexusVerifierDemo.sol";
 import {Fixture, NexusTest} from "../test/utils/NexusTest.sol";
 import {vm} from "../test/utils/Vm.sol";
@@ -10,7 +11,8 @@ import {vm} from "../test/utils/Vm.sol";
 /// @title Checks a local deployment made by Deploy.s.sol against the chain
 /// @notice forge script script/CheckDeployment.s.sol --rpc-url http://127.0.0.1:PORT   (no broadcast)
 ///         The addresses in deployments/<chainId>.json are the CREATE2 addresses of the current bytecode,
-///         the gateway belongs to the recorded owner and routes the demo selector, and a proof from
+///         the gateway belongs to the recorded owner and routes the demo selector, the compute bridge
+///         verifies through it, and a proof from
 ///         test/fixtures verifies through the deployed gateway while a tampered one is refused.
 contract CheckDeployment is NexusTest {
     function run() external view {
@@ -24,6 +26,10 @@ contract CheckDeployment is NexusTest {
         assertEq(address(gateway), vm.computeCreate2Address(salt, keccak256(gatewayInit)), "gateway address");
         assertEq(demo, vm.computeCreate2Address(salt, keccak256(type(NexusVerifierDemo).creationCode)), "verifier");
         assertEq(gateway.owner(), owner, "owner");
+        ComputeBridge bridge = ComputeBridge(vm.parseJsonAddress(json, ".bridge"));
+        bytes memory bridgeInit = abi.encodePacked(type(ComputeBridge).creationCode, abi.encode(address(gateway)));
+        assertEq(address(bridge), vm.computeCreate2Address(salt, keccak256(bridgeInit)), "bridge address");
+        assertEq(address(bridge.verifier()), address(gateway), "the bridge verifies through the gateway");
 
         Fixture memory f = loadFixture("demo");
         (address routed, bool frozen) = gateway.routes(f.selector);

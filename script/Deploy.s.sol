@@ -3,10 +3,11 @@ pragma solidity ^0.8.24;
 
 import {INexusRoutedVerifier} from "../contracts/INexusVerifier.sol";
 import {NexusGateway} from "../contracts/NexusGateway.sol";
+import {ComputeBridge} from "../contracts/bridge/ComputeBridge.sol";
 import {NexusVerifierDemo} from "../contracts/generated/NexusVerifierDemo.sol";
 import {vm} from "../test/utils/Vm.sol";
 
-/// @title Deploys the gateway and the verifiers at deterministic addresses and routes them
+/// @title Deploys the gateway, the verifiers and the compute bridge at deterministic addresses, routes them
 /// @notice forge script script/Deploy.s.sol --rpc-url $ETH_RPC_URL --broadcast   (PRIVATE_KEY in the env)
 ///         Contracts are created through the deterministic CREATE2 deployment proxy, so their addresses
 ///         depend only on the salt (NZERO_SALT, optional), the bytecode and, for the gateway, its owner (the
@@ -25,6 +26,8 @@ contract Deploy {
         vm.startBroadcast(key);
         NexusGateway gateway =
             NexusGateway(deploy(salt, abi.encodePacked(type(NexusGateway).creationCode, abi.encode(owner))));
+        // The compute bridge verifies through the gateway (`nzero deploy --bridge` lands on the same address).
+        address bridge = deploy(salt, abi.encodePacked(type(ComputeBridge).creationCode, abi.encode(address(gateway))));
         string memory verifiers = "{}";
         // The demo verifier's key comes from a seed committed in this repository: anyone can forge its
         // proofs. It exists for local tests only, never on a chain with value.
@@ -38,6 +41,7 @@ contract Deploy {
         vm.serializeUint("deployment", "chain_id", block.chainid);
         vm.serializeBytes32("deployment", "salt", salt);
         vm.serializeAddress("deployment", "owner", owner);
+        vm.serializeAddress("deployment", "bridge", bridge);
         vm.serializeAddress("deployment", "create2_factory", CREATE2_FACTORY);
         vm.serializeString("deployment", "verifiers", verifiers);
         string memory json = vm.serializeAddress("deployment", "gateway", address(gateway));

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the forge deployment scripts against a real local anvil (from node_modules, on a free loopback
-# port): Deploy.s.sol broadcasts the gateway and the demo verifier through CREATE2 and routes them;
+# port): Deploy.s.sol broadcasts the gateway, the compute bridge and the demo verifier through CREATE2 and
+# routes them;
 # CheckDeployment.s.sol checks the recorded addresses, the owner, the route and a proof verified through
 # the deployed gateway; a second Deploy.s.sol run must change nothing (same addresses, no new contracts).
 set -euo pipefail
@@ -45,4 +46,4 @@ cmp -s "$deployment" "$work/first.json" || { echo "a second deployment recorded 
 gateway="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["gateway"])' "$deployment")"
 code="$(rpc_call eth_getCode "[\"$gateway\",\"latest\"]")"
 case "$code" in *'"result":"0x"'*) echo "no code at the gateway $gateway" >&2; exit 1 ;; esac
-echo "deployment test: gateway $gateway and the demo verifier deployed, checked and stable on re-run"
+echo "deployment test: gateway $gateway, the compute bridge and the demo verifier deployed, checked and stable on re-run"
