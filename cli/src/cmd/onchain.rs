@@ -68,21 +68,31 @@ impl ChainArgs {
 
     /// The signing key given: a keystore, or `$NZERO_PRIVATE_KEY`.
     pub(crate) fn signer(&self) -> anyhow::Result<Option<PrivateKeySigner>> {
-        if let Some(path) = &self.keystore {
-            let Ok(password) = std::env::var(KEYSTORE_PASSWORD_ENV) else {
-                bail!("--keystore needs its password in ${KEYSTORE_PASSWORD_ENV}");
-            };
-            let signer = PrivateKeySigner::decrypt_keystore(path, password)
-                .with_context(|| format!("decrypting the keystore {}", path.display()))?;
-            return Ok(Some(signer));
-        }
-        match std::env::var(PRIVATE_KEY_ENV) {
-            Ok(key) => Ok(Some(
-                key.trim().parse().with_context(|| format!("${PRIVATE_KEY_ENV} is not a private key"))?,
-            )),
-            Err(_) => Ok(None),
-        }
+        signer_from(
+            self.keystore.as_deref(),
+            std::env::var(KEYSTORE_PASSWORD_ENV).ok(),
+            std::env::var(PRIVATE_KEY_ENV).ok(),
+        )
     }
+}
+
+/// The signer of a keystore (with its password), or of a hex private key.
+fn signer_from(
+    keystore: Option<&std::path::Path>,
+    password: Option<String>,
+    private_key: Option<String>,
+) -> anyhow::Result<Option<PrivateKeySigner>> {
+    if let Some(path) = keystore {
+        let Some(password) = password else {
+            bail!("--keystore needs its password in ${KEYSTORE_PASSWORD_ENV}");
+        };
+        let signer = PrivateKeySigner::decrypt_keystore(path, password)
+            .with_context(|| format!("decrypting the keystore {}", path.display()))?;
+        return Ok(Some(signer));
+    }
+    private_key
+        .map(|key| key.trim().parse().with_context(|| format!("${PRIVATE_KEY_ENV} is not a private key")))
+        .transpose()
 }
 
 impl Session {
@@ -119,4 +129,38 @@ pub(crate) fn verifier(solc: &Solc, vk: &VerifyingKey<Bn254>, class: SizeClass) 
     let path = format!("contracts/generated/{name}.sol");
     let init_code = solc.compile(&[(&path, &source)], &path, &name)?;
     Ok(Contract { name, init_code })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEY: &str = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+
+    #[test]
+    fn a_keystore_or_a_key_signs() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = hex::decode(&KEY[2..]).unwrap();
+        let (expected, _) = PrivateKeySigner::encrypt_keystore(
+            dir.path(),
+            &mut nzero_wrapper::groth16::OsRng,
+            &key,
+            "hunter2",
+            Some("deployer.json"),
+        )
+        .unwrap();
+        let file = dir.path().join("deployer.json");
+        let signer = signer_from(Some(&file), Some("hunter2".into()), None).unwrap().unwrap();
+        assert_eq!(signer.address(), expected.address());
+
+        let wrong = signer_from(Some(&file), Some("hunter3".into()), None).unwrap_err();
+        assert!(format!("{wrong:#}").contains("decrypting the keystore"), "{wrong:#}");
+        let missing = signer_from(Some(&file), None, None).unwrap_err();
+        assert!(missing.to_string().contains("NZERO_KEYSTORE_PASSWORD"));
+
+        let from_env = signer_from(None, None, Some(format!(" {KEY}\n"))).unwrap().unwrap();
+        assert_eq!(from_env.address(), expected.address());
+        assert!(signer_from(None, None, Some("0x1234".into())).is_err());
+        assert!(signer_from(None, None, None).unwrap().is_none());
+    }
 }
