@@ -56,6 +56,24 @@ contract ZkvmProofTest is NexusTest {
         verifier16.verifyProof(fixture16.programVKey, hex"0a00000038000000", fixture16.proof);
     }
 
+    /// @notice The sha256 example on "abc": a real proof of a second guest (the test class), whose public
+    ///         values are the digest the guest computed in the VM.
+    function test_VerifyProof_RealSha256Proof() public {
+        Fixture memory f = loadFixture("sha256");
+        assertEq(
+            keccak256(f.publicValues),
+            keccak256(abi.encodePacked(sha256("abc"))),
+            "the guest's digest of abc is the precompile's"
+        );
+        verifier.verifyProof(f.programVKey, f.publicValues, f.proof);
+        gateway.verifyProof(f.programVKey, f.publicValues, f.proof);
+        bytes memory otherDigest = abi.encodePacked(sha256("abd")); // before expectRevert: sha256 is a call
+        expectInvalid();
+        gateway.verifyProof(f.programVKey, otherDigest, f.proof);
+        expectInvalid();
+        verifier.verifyProof(fixture.programVKey, f.publicValues, f.proof);
+    }
+
     function test_RevertWhen_RealProofForOtherStatement() public {
         expectInvalid();
         verifier.verifyProof(fixture.programVKey, hex"0a00000038000000", fixture.proof);
