@@ -14,6 +14,6 @@ mod verify;
 pub use chain::Chain;
 pub use deploy::{Contract, Deployed, Deployment, default_salt, deploy};
 pub use error::ChainError;
-pub use node::LocalNode;
+pub use node::{LocalNode, foundry_binary};
 pub use solc::{SOURCES, Solc};
 pub use verify::{Target, Verification, call, verify_proof};

@@ -37,25 +37,30 @@ impl LocalNode {
     }
 }
 
-/// `$NZERO_ANVIL`, the platform binary npm installed in the nearest `node_modules` above `start` (not
-/// `node_modules/.bin/anvil`: that launcher is a node process, and killing it would leave anvil running),
-/// or `anvil` on the PATH.
+/// `$NZERO_ANVIL`, the npm-installed binary above `start` ([`foundry_binary`]), or `anvil` on the PATH.
 fn find_anvil(start: &Path) -> Result<PathBuf, ChainError> {
     if let Some(anvil) = std::env::var_os("NZERO_ANVIL") {
         return Ok(anvil.into());
     }
     let start = start.canonicalize().unwrap_or_else(|_| start.to_owned());
-    let installed = |dir: &Path| -> Option<PathBuf> {
-        let packages = std::fs::read_dir(dir.join("node_modules/@foundry-rs")).ok()?;
-        packages
-            .filter_map(Result::ok)
-            .filter(|entry| entry.file_name().to_string_lossy().starts_with("anvil-"))
-            .map(|entry| entry.path().join("bin/anvil"))
-            .find(|binary| binary.is_file())
-    };
     let on_path = || {
         std::env::var_os("PATH")
             .and_then(|path| std::env::split_paths(&path).map(|dir| dir.join("anvil")).find(|p| p.is_file()))
     };
-    start.ancestors().find_map(installed).or_else(on_path).ok_or(ChainError::AnvilNotFound { start })
+    foundry_binary(&start, "anvil").or_else(on_path).ok_or(ChainError::AnvilNotFound { start })
+}
+
+/// The Foundry binary `name` (`anvil`, `forge`) that npm installed in the nearest `node_modules` above
+/// `start`: the platform package's binary, not the `node_modules/.bin` launcher — a node process that
+/// neither passes the exit code on nor takes its child down when killed.
+pub fn foundry_binary(start: &Path, name: &str) -> Option<PathBuf> {
+    let prefix = format!("{name}-");
+    start.ancestors().find_map(|dir| {
+        std::fs::read_dir(dir.join("node_modules/@foundry-rs"))
+            .ok()?
+            .filter_map(Result::ok)
+            .filter(|entry| entry.file_name().to_string_lossy().starts_with(&prefix))
+            .map(|entry| entry.path().join("bin").join(name))
+            .find(|binary| binary.is_file())
+    })
 }

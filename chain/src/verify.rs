@@ -32,7 +32,8 @@ pub enum Target {
 }
 
 impl Target {
-    fn address(self) -> Address {
+    /// The contract called.
+    pub fn address(self) -> Address {
         match self {
             Self::Verifier(a) | Self::Gateway(a) => a,
         }

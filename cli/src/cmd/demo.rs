@@ -14,7 +14,7 @@ use nzero_wrapper::zkvm::wrap::verifier_contract;
 use nzero_zkvm::SizeClass;
 use serde::Serialize;
 
-use super::onchain::{ChainArgs, gateway_code, solc, verifier};
+use super::onchain::{ChainArgs, gateway_and_verifier};
 use super::pipeline::{Timed, prove_and_wrap};
 use super::prove::parse_class;
 use super::setup::KeysDirArg;
@@ -82,11 +82,7 @@ pub(crate) fn run(args: &Args, json: bool) -> anyhow::Result<ExitCode> {
     std::fs::write(&source_path, solidity_verifier(done.keys.verifying_key(), &contract)?)
         .with_context(|| format!("writing {}", source_path.display()))?;
 
-    let solc = solc()?;
-    let (compiled, seconds) = stage("compiling the gateway and verifier", || -> anyhow::Result<_> {
-        Ok((gateway_code(&solc)?, verifier(&solc, done.keys.verifying_key(), class)?))
-    });
-    let (gateway_code, verifier) = compiled?;
+    let (gateway_code, verifier, seconds) = gateway_and_verifier(done.keys.verifying_key(), class)?;
     done.stages.push(Timed { stage: "compile", seconds });
     let session = args.chain.connect()?;
     let chain = &session.chain;

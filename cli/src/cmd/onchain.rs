@@ -13,6 +13,8 @@ use nzero_wrapper::solidity_verifier;
 use nzero_wrapper::zkvm::wrap::verifier_contract;
 use nzero_zkvm::SizeClass;
 
+use crate::progress::stage;
+
 /// The environment variable holding the signing key (hex), never a command-line literal.
 const PRIVATE_KEY_ENV: &str = "NZERO_PRIVATE_KEY";
 /// The environment variable holding a keystore's password.
@@ -115,6 +117,20 @@ pub(crate) fn solc() -> anyhow::Result<Solc> {
 /// The gateway's creation bytecode (its owner is appended at deployment).
 pub(crate) fn gateway_code(solc: &Solc) -> anyhow::Result<Vec<u8>> {
     Ok(solc.compile(&[], "contracts/NexusGateway.sol", "NexusGateway")?)
+}
+
+/// The gateway's and `class`'s verifier's bytecode for a deployment of the two (`nzero demo`, and
+/// `nzero verify-onchain` on a fresh local chain), compiled behind a spinner; with the seconds it took.
+pub(crate) fn gateway_and_verifier(
+    vk: &VerifyingKey<Bn254>,
+    class: SizeClass,
+) -> anyhow::Result<(Vec<u8>, Contract, f64)> {
+    let solc = solc()?;
+    let (compiled, seconds) = stage("compiling the gateway and verifier", || -> anyhow::Result<_> {
+        Ok((gateway_code(&solc)?, verifier(&solc, vk, class)?))
+    });
+    let (gateway, verifier) = compiled?;
+    Ok((gateway, verifier, seconds))
 }
 
 /// The ComputeBridge's creation bytecode (its gateway is appended at deployment).

@@ -5,8 +5,8 @@ use std::path::Path;
 
 use anyhow::{Context, bail};
 use nzero_wrapper::Fixture;
-use nzero_wrapper::groth16::{KeyKind, Keys, OsRng, key_path, read_keys, write_keys};
-use nzero_wrapper::zkvm::wrap::{circuit_digest, circuit_id, setup, verify_wrapped, wrap};
+use nzero_wrapper::groth16::{KeyKind, Keys, OsRng, key_path};
+use nzero_wrapper::zkvm::wrap::{circuit_id, verify_wrapped, wrap};
 use nzero_zkvm::{
     BuildOptions, ExecConfig, Poseidon2MerkleChannel, SizeClass, StarkConfig, build_guest, execute,
     program_key, prove_in,
@@ -14,6 +14,7 @@ use nzero_zkvm::{
 use serde::Serialize;
 
 use super::run::load_program;
+use super::setup::{load_keys, make_keys};
 use crate::progress::{stage, stages};
 
 /// A stage's name and seconds.
@@ -76,25 +77,17 @@ pub(crate) fn prove_and_wrap(
     let (_, proof) = proved.context("proving for the EVM")?;
     timed("prove", seconds);
 
-    let (id, digest) = (circuit_id(class), circuit_digest(class));
-    let keys_made = !key_path(keys_dir, &id, KeyKind::ProvingKey)?.exists();
-    if keys_made {
-        tracing::warn!(
-            "no class {class} keys in {}: making them with a single-party setup, for development only \
-             (production keys need a multi-party ceremony)",
-            keys_dir.display()
-        );
-        let (keys, seconds) =
-            stages(&format!("Groth16 setup of the class {class} circuit"), |p| setup(class, &mut OsRng, p));
-        let keys = keys.with_context(|| format!("setting up the class {class} circuit"))?;
-        write_keys(keys_dir, &id, &digest, &keys)
-            .with_context(|| format!("writing the keys to {}", keys_dir.display()))?;
+    let keys_made = !key_path(keys_dir, &circuit_id(class), KeyKind::ProvingKey)?.exists();
+    let keys = if keys_made {
+        tracing::warn!("no class {class} keys in {}: making them", keys_dir.display());
+        let (keys, _, seconds) = make_keys(class, keys_dir)?;
         timed("setup", seconds);
-    }
-    let (keys, seconds) =
-        stage(&format!("loading the class {class} keys"), || read_keys(keys_dir, &id, &digest));
-    let keys = keys.with_context(|| format!("loading the class {class} keys from {}", keys_dir.display()))?;
-    timed("load keys", seconds);
+        keys
+    } else {
+        let (keys, seconds) = load_keys(class, keys_dir)?;
+        timed("load keys", seconds);
+        keys
+    };
     let (fixture, seconds) = stages("wrapping (Groth16)", |p| wrap(&proof, &keys, &mut OsRng, p));
     let fixture = fixture.context("wrapping the proof")?;
     timed("wrap", seconds);

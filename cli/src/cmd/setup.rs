@@ -1,20 +1,20 @@
 //! `nzero setup`: the Groth16 keys of a size class's verifier circuit.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
 use ark_bn254::Bn254;
 use ark_groth16::VerifyingKey;
 use nzero_wrapper::groth16::OsRng;
-use nzero_wrapper::groth16::{read_key, write_keys};
+use nzero_wrapper::groth16::{Keys, read_key, read_keys, write_keys};
 use nzero_wrapper::zkvm::wrap::{circuit_digest, circuit_id, setup};
 use nzero_zkvm::SizeClass;
 use serde::Serialize;
 
 use super::prove::parse_class;
 use crate::output::{hex0x, peak_memory_bytes, report};
-use crate::progress::stages;
+use crate::progress::{stage, stages};
 
 /// Arguments of `nzero setup`.
 #[derive(clap::Args, Debug)]
@@ -56,6 +56,35 @@ pub(crate) fn setup_hint(class: SizeClass) -> String {
     format!(" (run `nzero setup --class {}`)", class.name())
 }
 
+/// Makes `class`'s keys with a single-party setup (warning that they are for development) and writes
+/// them to `dir`; returns them, the files written (matrices, proving key, verifying key) and the seconds
+/// the setup took.
+pub(crate) fn make_keys(class: SizeClass, dir: &Path) -> anyhow::Result<(Keys, [PathBuf; 3], f64)> {
+    tracing::warn!(
+        "single-party setup: whoever learns its randomness can forge proofs. Use these keys for \
+         development only; production keys need a multi-party ceremony."
+    );
+    let (keys, seconds) = stages(&format!("Groth16 setup of the class {class} circuit"), |progress| {
+        setup(class, &mut OsRng, progress)
+    });
+    let keys = keys.with_context(|| format!("setting up the class {class} circuit"))?;
+    let files = write_keys(dir, &circuit_id(class), &circuit_digest(class), &keys)
+        .with_context(|| format!("writing the keys to {}", dir.display()))?;
+    Ok((keys, files, seconds))
+}
+
+/// Loads `class`'s keys from `dir`, with a hint to make them when they cannot be read; returns them and
+/// the seconds it took.
+pub(crate) fn load_keys(class: SizeClass, dir: &Path) -> anyhow::Result<(Keys, f64)> {
+    let (keys, seconds) = stage(&format!("loading the class {class} keys"), || {
+        read_keys(dir, &circuit_id(class), &circuit_digest(class))
+    });
+    let keys = keys.with_context(|| {
+        format!("loading the class {class} keys from {}{}", dir.display(), setup_hint(class))
+    })?;
+    Ok((keys, seconds))
+}
+
 #[derive(Serialize)]
 struct Report {
     size_class: String,
@@ -73,17 +102,7 @@ struct Report {
 pub(crate) fn run(args: &Args, json: bool) -> anyhow::Result<ExitCode> {
     let class = args.class;
     let dir = args.keys.dir()?;
-    tracing::warn!(
-        "single-party setup: whoever learns its randomness can forge proofs. Use these keys for \
-         development only; production keys need a multi-party ceremony."
-    );
-    let (keys, seconds) = stages(&format!("Groth16 setup of the class {class} circuit"), |progress| {
-        setup(class, &mut OsRng, progress)
-    });
-    let keys = keys.with_context(|| format!("setting up the class {class} circuit"))?;
-    let [matrices, proving_key, verifying_key] =
-        write_keys(&dir, &circuit_id(class), &circuit_digest(class), &keys)
-            .with_context(|| format!("writing the keys to {}", dir.display()))?;
+    let (keys, [matrices, proving_key, verifying_key], seconds) = make_keys(class, &dir)?;
     let selector = nzero_wrapper::selector(keys.verifying_key())?;
     let report_value = Report {
         size_class: class.name(),

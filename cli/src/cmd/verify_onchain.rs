@@ -11,7 +11,7 @@ use nzero_wrapper::Fixture;
 use nzero_wrapper::zkvm::wrap::class_of_verifier;
 use serde::Serialize;
 
-use super::onchain::{ChainArgs, gateway_code, solc, verifier};
+use super::onchain::{ChainArgs, gateway_and_verifier};
 use super::setup::KeysDirArg;
 use crate::output::report;
 use crate::progress::stage;
@@ -59,11 +59,7 @@ pub(crate) fn run(args: &Args, json: bool) -> anyhow::Result<ExitCode> {
         (None, None) if session.local.is_some() => {
             let class = class_of_verifier(&fixture.verifier)
                 .with_context(|| format!("{} is not a verifier of a size class", fixture.verifier))?;
-            let solc = solc()?;
-            let (contracts, _) = stage("compiling the gateway and verifier", || -> anyhow::Result<_> {
-                Ok((gateway_code(&solc)?, verifier(&solc, &args.keys.verifying_key(class)?, class)?))
-            });
-            let (gateway, verifier) = contracts?;
+            let (gateway, verifier, _) = gateway_and_verifier(&args.keys.verifying_key(class)?, class)?;
             let (deployed, _) = stage("deploying to the local chain", || {
                 session.block_on(nzero_chain::deploy(
                     chain,
@@ -99,10 +95,7 @@ pub(crate) fn run(args: &Args, json: bool) -> anyhow::Result<ExitCode> {
     });
     let verification = result
         .with_context(|| format!("verifying {} on chain {}", args.proof.display(), chain.chain_id()))?;
-    let (address, via_gateway) = match target {
-        Target::Gateway(a) => (a, true),
-        Target::Verifier(a) => (a, false),
-    };
+    let (address, via_gateway) = (target.address(), matches!(target, Target::Gateway(_)));
     let report_value = Report {
         rpc_url: chain.url().to_owned(),
         chain_id: chain.chain_id(),

@@ -7,15 +7,14 @@ use anyhow::{Context, bail};
 use ark_bn254::Fr;
 use ark_ff::PrimeField;
 use nzero_wrapper::groth16::OsRng;
-use nzero_wrapper::groth16::read_keys;
-use nzero_wrapper::zkvm::wrap::{circuit_digest, circuit_id, wrap};
+use nzero_wrapper::zkvm::wrap::wrap;
 use nzero_wrapper::{Fixture, decode_proof, snarkjs_proof, snarkjs_public_inputs};
 use nzero_zkvm::{EvmProof, HashKind, proof_hash_kind};
 use serde::Serialize;
 
-use super::setup::{KeysDirArg, setup_hint};
+use super::setup::{KeysDirArg, load_keys};
 use crate::output::{hex0x, peak_memory_bytes, report};
-use crate::progress::{stage, stages};
+use crate::progress::stages;
 
 /// Arguments of `nzero wrap`.
 #[derive(clap::Args, Debug)]
@@ -60,13 +59,7 @@ pub(crate) fn run(args: &Args, json: bool) -> anyhow::Result<ExitCode> {
     }
     let proof = EvmProof::from_bytes(&bytes).with_context(reading)?;
     let class = proof.class;
-    let dir = args.keys.dir()?;
-    let (keys, load_seconds) = stage(&format!("loading the class {class} keys"), || {
-        read_keys(&dir, &circuit_id(class), &circuit_digest(class))
-    });
-    let keys = keys.with_context(|| {
-        format!("loading the class {class} keys from {}{}", dir.display(), setup_hint(class))
-    })?;
+    let (keys, load_seconds) = load_keys(class, &args.keys.dir()?)?;
     let (wrapped, seconds) =
         stages("wrapping (Groth16)", |progress| wrap(&proof, &keys, &mut OsRng, progress));
     let wrapped = wrapped.with_context(|| format!("wrapping {}", args.proof.display()))?;

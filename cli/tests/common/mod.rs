@@ -40,16 +40,10 @@ pub(crate) fn error(output: &Output) -> String {
     json(output)["error"].as_str().expect("an error message").to_owned()
 }
 
-/// The Foundry binary `name` that npm installed (not the `node_modules/.bin` launcher, a node process that
-/// neither passes the exit code on nor takes its child down when killed).
+/// The Foundry binary `name` that npm installed (`nzero_chain::foundry_binary`).
 pub(crate) fn foundry(name: &str) -> PathBuf {
-    let dir = repo().join("node_modules/@foundry-rs");
-    std::fs::read_dir(&dir)
-        .expect("node_modules/@foundry-rs (script/bootstrap.sh installs it)")
-        .map(|entry| entry.unwrap().path())
-        .find(|path| path.file_name().unwrap().to_string_lossy().starts_with(&format!("{name}-")))
-        .map(|package| package.join("bin").join(name))
-        .unwrap_or_else(|| panic!("no {name} under {}", dir.display()))
+    nzero_chain::foundry_binary(&repo(), name)
+        .unwrap_or_else(|| panic!("no {name} under node_modules/@foundry-rs: run script/bootstrap.sh"))
 }
 
 /// An anvil of our own on a free port, killed on drop.

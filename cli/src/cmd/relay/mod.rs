@@ -15,15 +15,15 @@ use alloy::primitives::{Address, U256};
 use anyhow::{Context, bail};
 use nzero_chain::bridge::{self, BridgeRequest, RequestStatus};
 use nzero_chain::{Chain, Deployment};
-use nzero_wrapper::groth16::{Keys, OsRng, read_keys};
-use nzero_wrapper::zkvm::wrap::{circuit_digest, circuit_id, wrap};
+use nzero_wrapper::groth16::{Keys, OsRng};
+use nzero_wrapper::zkvm::wrap::wrap;
 use nzero_zkvm::{ExecConfig, Poseidon2MerkleChannel, SizeClass, StarkConfig, prove_in};
 
 use self::registry::Registry;
 use self::state::{Entry, Progress, State};
 use super::onchain::ChainArgs;
 use super::prove::parse_class;
-use super::setup::{KeysDirArg, setup_hint};
+use super::setup::{KeysDirArg, load_keys};
 
 /// Arguments of `nzero relay`.
 #[derive(clap::Args, Debug)]
@@ -83,11 +83,8 @@ pub(crate) fn run(args: &Args, _json: bool) -> anyhow::Result<ExitCode> {
             .with_context(|| format!("no bridge recorded for chain {}: pass --bridge", chain.chain_id()))?,
     };
     let registry = Registry::load(&args.registry)?;
-    let dir = args.keys.dir()?;
     let class = args.class;
-    let keys = read_keys(&dir, &circuit_id(class), &circuit_digest(class)).with_context(|| {
-        format!("loading the class {class} keys from {}{}", dir.display(), setup_hint(class))
-    })?;
+    let (keys, _) = load_keys(class, &args.keys.dir()?)?;
     let state = State::open(&args.state, chain.chain_id(), bridge, args.from_block)?;
     let shared = Arc::new(Shared {
         state: Mutex::new(state),
