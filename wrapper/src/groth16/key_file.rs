@@ -21,7 +21,8 @@ use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
-use ark_bn254::Bn254;
+use ark_bn254::{Bn254, G1Affine};
+use ark_ec::AffineRepr;
 use ark_groth16::{ProvingKey, VerifyingKey};
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize, SerializationError};
 use sha2::{Digest, Sha256};
@@ -95,10 +96,31 @@ pub trait KeyBody: CanonicalSerialize + CanonicalDeserialize {
     /// Checks a value read unchecked for what its users would otherwise index out of bounds with
     /// (group elements need none: the body hash vouches for them).
     fn is_usable(&self) -> bool;
+
+    /// Reads a body of `len` bytes: arkworks' uncompressed serialization, unchecked.
+    fn read_body(reader: impl Read, _len: u64) -> Result<Self, SerializationError> {
+        Self::deserialize_uncompressed_unchecked(reader)
+    }
 }
 
 impl KeyBody for ProvingKey<Bn254> {
     const KIND: KeyKind = KeyKind::ProvingKey;
+
+    /// The same bytes as arkworks' `deserialize_uncompressed_unchecked`, its point vectors (nearly all
+    /// of a key) read a block at a time and converted on every core: their coordinates' conversion to
+    /// Montgomery form made loading the 2^16 class's 1.4 GB key CPU-bound (~8 s on one core).
+    fn read_body(mut reader: impl Read, len: u64) -> Result<Self, SerializationError> {
+        Ok(Self {
+            vk: VerifyingKey::deserialize_uncompressed_unchecked(&mut reader)?,
+            beta_g1: G1Affine::deserialize_uncompressed_unchecked(&mut reader)?,
+            delta_g1: G1Affine::deserialize_uncompressed_unchecked(&mut reader)?,
+            a_query: read_points(&mut reader, len)?,
+            b_g1_query: read_points(&mut reader, len)?,
+            b_g2_query: read_points(&mut reader, len)?,
+            h_query: read_points(&mut reader, len)?,
+            l_query: read_points(&mut reader, len)?,
+        })
+    }
 
     fn is_usable(&self) -> bool {
         // The prover reads `query[0]` of these and the verifier the first IC point.
@@ -256,6 +278,7 @@ fn write_file<T: KeyBody>(
 /// [`KeyFileError::Deserialize`]: never a panic, whatever the file holds.
 pub fn read_key<T: KeyBody>(dir: &Path, circuit_id: &str, digest: &CircuitDigest) -> Result<T, KeyFileError> {
     let path = key_path(dir, circuit_id, T::KIND)?;
+    let _span = tracing::debug_span!("read_key", kind = %T::KIND).entered();
     let io = |source| KeyFileError::Io { path: path.clone(), source };
     let file = File::open(&path).map_err(io)?;
     let file_len = file.metadata().map_err(io)?.len();
@@ -309,7 +332,7 @@ pub fn read_key<T: KeyBody>(dir: &Path, circuit_id: &str, digest: &CircuitDigest
     }
 
     let mut body = HashingReader { inner: reader.take(body_len), hasher: Sha256::new() };
-    let value = T::deserialize_uncompressed_unchecked(&mut body);
+    let value = T::read_body(&mut body, body_len);
     // Whatever the deserializer made of it, the hash covers the whole body: read what it left.
     let left = io::copy(&mut body, &mut io::sink()).map_err(io)?;
     let found: [u8; 32] = body.hasher.finalize().into();
@@ -322,6 +345,35 @@ pub fn read_key<T: KeyBody>(dir: &Path, circuit_id: &str, digest: &CircuitDigest
         Ok(_) => Err(KeyFileError::Deserialize { path, source: SerializationError::InvalidData }),
         Err(source) => Err(KeyFileError::Deserialize { path, source }),
     }
+}
+
+/// A `Vec` of uncompressed points as arkworks writes it (a `u64` length, then the points), read in
+/// blocks that are converted in parallel; a length that would not fit in `limit` bytes is invalid.
+fn read_points<G: AffineRepr>(reader: &mut impl Read, limit: u64) -> Result<Vec<G>, SerializationError> {
+    const BLOCK: usize = 1 << 14;
+    let len = u64::deserialize_uncompressed(&mut *reader)?;
+    let size = G::zero().uncompressed_size();
+    if len.checked_mul(size as u64).is_none_or(|bytes| bytes > limit) {
+        return Err(SerializationError::InvalidData);
+    }
+    let len = len as usize;
+    // Reserved at once: growing by doubling faulted in and copied the largest vectors again.
+    let mut points = Vec::with_capacity(len);
+    let mut bytes = vec![0u8; BLOCK * size];
+    while points.len() < len {
+        let block = &mut bytes[..(len - points.len()).min(BLOCK) * size];
+        reader.read_exact(block)?;
+        let convert = |point: &[u8]| G::deserialize_uncompressed_unchecked(point);
+        #[cfg(feature = "parallel")]
+        let converted: Vec<_> = {
+            use rayon::prelude::*;
+            block.par_chunks(size).map(convert).collect::<Result<_, _>>()?
+        };
+        #[cfg(not(feature = "parallel"))]
+        let converted: Vec<_> = block.chunks(size).map(convert).collect::<Result<_, _>>()?;
+        points.extend(converted);
+    }
+    Ok(points)
 }
 
 /// A writer that hashes and counts what passes through.
@@ -355,5 +407,44 @@ impl<R: Read> Read for HashingReader<R> {
         let n = self.inner.read(buf)?;
         self.hasher.update(&buf[..n]);
         Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use ark_bn254::{G1Projective, G2Affine, G2Projective};
+    use ark_ec::CurveGroup;
+
+    use super::*;
+
+    fn points<G: CurveGroup>(n: usize) -> Vec<G::Affine> {
+        let mut sums = vec![G::zero()];
+        for i in 1..n {
+            sums.push(sums[i - 1] + G::generator());
+        }
+        G::normalize_batch(&sums)
+    }
+
+    #[test]
+    fn point_vectors_read_in_blocks_are_arkworks_vectors() {
+        for n in [0, 1, (1 << 14) - 1, 2 * (1 << 14) + 5] {
+            let g1 = points::<G1Projective>(n);
+            let mut bytes = Vec::new();
+            g1.serialize_uncompressed(&mut bytes).unwrap();
+            let limit = bytes.len() as u64;
+            assert_eq!(read_points::<G1Affine>(&mut &bytes[..], limit).unwrap(), g1, "{n} points");
+            if n > 0 {
+                assert!(read_points::<G1Affine>(&mut &bytes[..bytes.len() - 1], limit).is_err(), "cut short");
+                assert!(read_points::<G1Affine>(&mut &bytes[..], limit - 9).is_err(), "over the limit");
+            }
+        }
+        let g2 = points::<G2Projective>(1 << 14 | 3);
+        let mut bytes = Vec::new();
+        g2.serialize_uncompressed(&mut bytes).unwrap();
+        assert_eq!(read_points::<G2Affine>(&mut &bytes[..], bytes.len() as u64).unwrap(), g2);
+        // A corrupt length is refused before anything is allocated for it.
+        let mut huge = u64::MAX.to_le_bytes().to_vec();
+        huge.extend_from_slice(&bytes[8..200]);
+        assert!(read_points::<G2Affine>(&mut &huge[..], u64::MAX).is_err());
     }
 }

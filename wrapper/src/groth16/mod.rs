@@ -16,6 +16,7 @@
 mod error;
 mod key_file;
 mod matrices;
+pub mod msm;
 mod prover;
 mod setup;
 mod verifier;

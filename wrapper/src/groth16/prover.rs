@@ -5,17 +5,19 @@
 //! circuit runs with `construct_matrices: false` (the constraint system keeps only the assignment), and
 //! the witness map takes the stored matrices (`ConstraintMatrices::witness_map`, arkworks'
 //! `LibsnarkReduction::witness_map_from_matrices` over compressed rows). The group
-//! arithmetic is arkworks' `create_proof_with_assignment`, with the assignment converted to integers once
-//! and each scalar vector dropped as soon as its MSM is done.
+//! arithmetic is arkworks' `create_proof_with_assignment` over our MSM ([`super::msm`]), with the
+//! assignment converted to integers once and each scalar vector dropped as soon as its MSM is done.
 
-use ark_bn254::{Bn254, Fr, G1Affine, G1Projective, G2Affine};
-use ark_ec::{AffineRepr, CurveGroup, VariableBaseMSM};
+use ark_bn254::{Bn254, Fr, G1Projective};
+use ark_ec::CurveGroup;
+use ark_ec::short_weierstrass::{Affine, Projective, SWCurveConfig};
 use ark_ff::{PrimeField, UniformRand, Zero};
 use ark_groth16::{Groth16, Proof, ProvingKey, prepare_verifying_key};
 use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystem, OptimizationGoal, SynthesisMode};
 use ark_std::rand::{CryptoRng, RngCore};
 
 use super::error::Groth16Error;
+use super::msm::msm;
 use super::setup::Keys;
 use super::{Stage, enter};
 
@@ -118,16 +120,13 @@ fn synthesize_assignment<C: ConstraintSynthesizer<Fr>>(
 }
 
 /// `Σ bases[i] · scalars[i]` plus `base[0]` and the key's `extra`: arkworks' `calculate_coeff`.
-fn coefficient<G>(initial: G::Group, query: &[G], extra: G, assignment: &[BigInt]) -> G::Group
-where
-    G: AffineRepr<ScalarField = Fr>,
-    G::Group: VariableBaseMSM<MulBase = G>,
-{
-    let mut acc = initial;
-    acc += query[0];
-    acc += G::Group::msm_bigint(&query[1..], assignment);
-    acc += extra;
-    acc
+fn coefficient<P: SWCurveConfig<ScalarField = Fr>>(
+    initial: Projective<P>,
+    query: &[Affine<P>],
+    extra: Affine<P>,
+    assignment: &[BigInt],
+) -> Projective<P> {
+    initial + query[0] + msm(&query[1..], assignment) + extra
 }
 
 /// The proof for the quotient `h` and the assignment without its constant (`instance - 1` public inputs
@@ -140,18 +139,31 @@ fn create_proof(
     assignment: &[BigInt],
     num_public: usize,
 ) -> Proof<Bn254> {
+    let span = |name: &'static str| tracing::debug_span!("msm", name).entered();
     let h: Vec<BigInt> = h.into_iter().map(|x| x.into_bigint()).collect();
-    let h_acc = G1Projective::msm_bigint(&pk.h_query, &h);
+    let h_acc = {
+        let _msm = span("h");
+        msm(&pk.h_query, &h)
+    };
     drop(h);
-    let l_aux_acc = G1Projective::msm_bigint(&pk.l_query, &assignment[num_public..]);
-
-    let g_a = coefficient::<G1Affine>(pk.delta_g1 * r, &pk.a_query, pk.vk.alpha_g1, assignment);
+    let l_aux_acc = {
+        let _msm = span("l");
+        msm(&pk.l_query, &assignment[num_public..])
+    };
+    let g_a = {
+        let _msm = span("a");
+        coefficient(pk.delta_g1 * r, &pk.a_query, pk.vk.alpha_g1, assignment)
+    };
     let g1_b = if r.is_zero() {
         G1Projective::zero()
     } else {
-        coefficient::<G1Affine>(pk.delta_g1 * s, &pk.b_g1_query, pk.beta_g1, assignment)
+        let _msm = span("b_g1");
+        coefficient(pk.delta_g1 * s, &pk.b_g1_query, pk.beta_g1, assignment)
     };
-    let g2_b = coefficient::<G2Affine>(pk.vk.delta_g2 * s, &pk.b_g2_query, pk.vk.beta_g2, assignment);
+    let g2_b = {
+        let _msm = span("b_g2");
+        coefficient(pk.vk.delta_g2 * s, &pk.b_g2_query, pk.vk.beta_g2, assignment)
+    };
 
     // C = s·A + r·B₁ − r·s·δ + L·w + H·h.
     let g_c: G1Projective = g_a * s + g1_b * r - pk.delta_g1 * (r * s) + l_aux_acc + h_acc;
