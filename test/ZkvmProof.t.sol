@@ -12,7 +12,8 @@ import {vm} from "./utils/Vm.sol";
 ///         accepted by its class's generated verifier directly and through the gateway; the same proof for
 ///         another program or other public values is rejected. `fibonacci.json`: the test size class (its
 ///         INSECURE 14-bit configuration: the class exists for tests); `fibonacci_16.json`: the 2^16
-///         class at the secure 101-bit configuration (keys of a single-party development setup).
+///         class at the secure 101-bit configuration (keys of a single-party development setup), as is
+///         `json_16.json` (the json example on a two-transfer ledger).
 contract ZkvmProofTest is NexusTest {
     address internal constant OWNER = address(0xA11CE);
 
@@ -72,6 +73,24 @@ contract ZkvmProofTest is NexusTest {
         gateway.verifyProof(f.programVKey, otherDigest, f.proof);
         expectInvalid();
         verifier.verifyProof(fixture.programVKey, f.publicValues, f.proof);
+    }
+
+    /// @notice The json example on a two-transfer ledger: a real proof of a third guest, too large for the
+    ///         test class (its tables need 2^15 rows), so in the 2^16 class at the secure configuration.
+    ///         Public values: postcard of (total moved 290, transfers above the threshold 1).
+    function test_VerifyProof_RealJsonProofInClass16() public {
+        Fixture memory f = loadFixture("json_16");
+        assertEq(keccak256(f.publicValues), keccak256(hex"a20201"), "postcard (290u64, 1u32)");
+        verifier16.verifyProof(f.programVKey, f.publicValues, f.proof);
+        gateway.verifyProof(f.programVKey, f.publicValues, f.proof);
+        expectInvalid();
+        gateway.verifyProof(f.programVKey, hex"a30201", f.proof);
+        expectInvalid();
+        verifier16.verifyProof(fixture16.programVKey, f.publicValues, f.proof);
+        vm.expectRevert(
+            abi.encodeWithSelector(INexusVerifierErrors.SelectorMismatch.selector, verifier.SELECTOR(), f.selector)
+        );
+        verifier.verifyProof(f.programVKey, f.publicValues, f.proof);
     }
 
     function test_RevertWhen_RealProofForOtherStatement() public {

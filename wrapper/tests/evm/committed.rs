@@ -26,11 +26,11 @@ fn generated_dir() -> PathBuf {
     repo_root().join("contracts/generated")
 }
 
-fn fixtures_dir() -> PathBuf {
+pub(crate) fn fixtures_dir() -> PathBuf {
     repo_root().join("test/fixtures")
 }
 
-fn files_with_extension(dir: &Path, extension: &str) -> Vec<PathBuf> {
+pub(crate) fn files_with_extension(dir: &Path, extension: &str) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = fs::read_dir(dir)
         .unwrap_or_else(|e| panic!("read {}: {e}", dir.display()))
         .map(|entry| entry.expect("directory entry").path())
@@ -41,7 +41,7 @@ fn files_with_extension(dir: &Path, extension: &str) -> Vec<PathBuf> {
 }
 
 /// The committed key of a generated verifier (validated: points on the curve, in the subgroup).
-fn committed_key(verifier: &str) -> VerifyingKey<Bn254> {
+pub(crate) fn committed_key(verifier: &str) -> VerifyingKey<Bn254> {
     let path = generated_dir().join(format!("{verifier}.vk.hex"));
     let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
     let bytes = hex::decode(text.trim()).expect("hex verifying key");

@@ -1,12 +1,18 @@
 //! The snarkjs export checked by snarkjs itself (`snarkjs groth16 verify`, from node_modules): an
-//! independent implementation accepts our key, proof and public input, and rejects a wrong input.
+//! independent implementation accepts our key, proof and public input — of a fresh proof, and of every
+//! committed fixture, the wrapped zkVM proofs among them — and rejects a wrong input.
 
 use std::fs;
 use std::process::Command;
 
-use nzero_wrapper::{public_input, snarkjs_proof, snarkjs_public_inputs, snarkjs_verification_key};
+use ark_bn254::Fr;
+use ark_ff::PrimeField;
+use nzero_wrapper::{
+    Fixture, decode_proof, public_input, snarkjs_proof, snarkjs_public_inputs, snarkjs_verification_key,
+};
 
 use crate::circuit::{fresh_rng, prove, setup};
+use crate::committed::{committed_key, files_with_extension, fixtures_dir};
 use crate::solc::repo_root;
 
 fn snarkjs_verify(dir: &std::path::Path, public: &serde_json::Value) -> (bool, String) {
@@ -41,5 +47,28 @@ fn snarkjs_verifies_the_exported_key_and_proof() {
     assert!(ok, "snarkjs rejected a valid export:\n{log}");
     let (ok, log) = snarkjs_verify(&dir, &snarkjs_public_inputs(&[public_input(program_vkey, b"snarkjS")]));
     assert!(!ok, "snarkjs accepted the proof for another statement:\n{log}");
+    fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn snarkjs_verifies_every_committed_fixture() {
+    let fixtures = files_with_extension(&fixtures_dir(), "json");
+    let dir = std::env::temp_dir().join(format!("nzero-snarkjs-fixtures-{}", std::process::id()));
+    fs::create_dir_all(&dir).unwrap();
+    let mut zkvm_proofs = 0;
+    for path in fixtures {
+        let fixture = Fixture::from_json(&fs::read_to_string(&path).expect("read")).expect("a fixture");
+        zkvm_proofs += usize::from(fixture.verifier != "NexusVerifierDemo");
+        let vk = committed_key(&fixture.verifier);
+        let (_, proof) = decode_proof(&fixture.proof).expect("a well-formed proof");
+        fs::write(dir.join("verification_key.json"), snarkjs_verification_key(&vk).to_string()).unwrap();
+        fs::write(dir.join("proof.json"), snarkjs_proof(&proof).to_string()).unwrap();
+        let input = Fr::from_be_bytes_mod_order(&fixture.public_input);
+        let (ok, log) = snarkjs_verify(&dir, &snarkjs_public_inputs(&[input]));
+        assert!(ok, "snarkjs rejected {}:\n{log}", path.display());
+        let (ok, log) = snarkjs_verify(&dir, &snarkjs_public_inputs(&[input + Fr::from(1u64)]));
+        assert!(!ok, "snarkjs accepted {} for another public input:\n{log}", path.display());
+    }
+    assert!(zkvm_proofs >= 4, "the wrapped zkVM proofs are among the fixtures");
     fs::remove_dir_all(&dir).ok();
 }
