@@ -10,6 +10,7 @@ interface Vm {
     function parseJsonBytes32(string calldata json, string calldata key) external pure returns (bytes32);
     function parseJsonString(string calldata json, string calldata key) external pure returns (string memory);
     function parseJsonAddress(string calldata json, string calldata key) external pure returns (address);
+    function parseJsonKeys(string calldata json, string calldata key) external pure returns (string[] memory);
     function serializeAddress(string calldata objectKey, string calldata valueKey, address value)
         external
         returns (string memory);
@@ -31,6 +32,10 @@ interface Vm {
     function envAddress(string calldata name) external view returns (address);
     function envBytes32(string calldata name) external view returns (bytes32);
     function envOr(string calldata name, bytes32 defaultValue) external view returns (bytes32);
+    function envOr(string calldata name, string calldata delim, string[] calldata defaultValue)
+        external
+        view
+        returns (string[] memory);
     function addr(uint256 privateKey) external pure returns (address);
 
     // Test control
