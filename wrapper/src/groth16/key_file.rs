@@ -201,13 +201,7 @@ pub fn write_keys(
 /// # Errors
 /// As [`read_key`].
 pub fn read_keys(dir: &Path, circuit_id: &str, digest: &CircuitDigest) -> Result<Keys, KeyFileError> {
-    // Side by side: each file's reading is mostly one thread hashing it.
-    let (proving_key, matrices) = std::thread::scope(|scope| {
-        let matrices = scope.spawn(|| read_key(dir, circuit_id, digest));
-        let proving_key = read_key(dir, circuit_id, digest);
-        (proving_key, matrices.join().expect("reading the matrices does not panic"))
-    });
-    Ok(Keys { proving_key: proving_key?, matrices: matrices? })
+    Ok(Keys { proving_key: read_key(dir, circuit_id, digest)?, matrices: read_key(dir, circuit_id, digest)? })
 }
 
 /// Writes `value` to its file in `dir` ([`key_path`]), through a temporary file renamed into place.
