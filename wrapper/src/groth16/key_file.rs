@@ -357,21 +357,24 @@ fn read_points<G: AffineRepr>(reader: &mut impl Read, limit: u64) -> Result<Vec<
         return Err(SerializationError::InvalidData);
     }
     let len = len as usize;
-    // Reserved at once: growing by doubling faulted in and copied the largest vectors again.
-    let mut points = Vec::with_capacity(len);
-    let mut bytes = vec![0u8; BLOCK * size];
-    while points.len() < len {
-        let block = &mut bytes[..(len - points.len()).min(BLOCK) * size];
-        reader.read_exact(block)?;
-        let convert = |point: &[u8]| G::deserialize_uncompressed_unchecked(point);
-        #[cfg(feature = "parallel")]
-        let converted: Vec<_> = {
-            use rayon::prelude::*;
-            block.par_chunks(size).map(convert).collect::<Result<_, _>>()?
+    // Allocated at once and converted in place: growing by doubling faulted in and copied the largest
+    // vectors again, and collecting each block cost another copy.
+    let mut points = vec![G::zero(); len];
+    let mut bytes = vec![0u8; BLOCK.min(len) * size];
+    for block in points.chunks_mut(BLOCK) {
+        let input = &mut bytes[..block.len() * size];
+        reader.read_exact(input)?;
+        let convert = |(point, input): (&mut G, &[u8])| {
+            *point = G::deserialize_uncompressed_unchecked(input)?;
+            Ok::<_, SerializationError>(())
         };
+        #[cfg(feature = "parallel")]
+        {
+            use rayon::prelude::*;
+            block.par_iter_mut().zip(input.par_chunks(size)).try_for_each(convert)?;
+        }
         #[cfg(not(feature = "parallel"))]
-        let converted: Vec<_> = block.chunks(size).map(convert).collect::<Result<_, _>>()?;
-        points.extend(converted);
+        block.iter_mut().zip(input.chunks(size)).try_for_each(convert)?;
     }
     Ok(points)
 }
