@@ -126,38 +126,25 @@ fn the_relay_fulfils_a_request_exactly_once_across_a_restart() {
     runtime.block_on(async {
         let deadline =
             provider.get_block_by_number(Default::default()).await.unwrap().unwrap().header.timestamp + 3600;
-        oracle_contract
-            .ask(100, deadline)
-            .value(U256::from(FEE))
-            .send()
-            .await
-            .unwrap()
-            .get_receipt()
-            .await
-            .unwrap();
-        bridge_contract
-            .request(
-                keccak256("a program nobody serves"),
-                Bytes::from_static(&[0, 0, 0, 7]),
-                Address::ZERO,
-                deadline,
-                0,
-            )
-            .send()
-            .await
-            .unwrap()
-            .get_receipt()
-            .await
-            .unwrap();
+        let ask = oracle_contract.ask(100, deadline).value(U256::from(FEE));
+        chain.send("asking the oracle", ask.into_transaction_request()).await.unwrap();
+        let unserved = bridge_contract.request(
+            keccak256("a program nobody serves"),
+            Bytes::from_static(&[0, 0, 0, 7]),
+            Address::ZERO,
+            deadline,
+            0,
+        );
+        chain.send("requesting an unserved program", unserved.into_transaction_request()).await.unwrap();
         // And one for the primes guest whose deadline passes before the relay looks at it.
-        bridge_contract
-            .request(vkey, Bytes::from_static(&[0, 0, 0, 50]), Address::ZERO, deadline - 3600 + 30, 0)
-            .send()
-            .await
-            .unwrap()
-            .get_receipt()
-            .await
-            .unwrap();
+        let late = bridge_contract.request(
+            vkey,
+            Bytes::from_static(&[0, 0, 0, 50]),
+            Address::ZERO,
+            deadline - 3600 + 30,
+            0,
+        );
+        chain.send("requesting with a near deadline", late.into_transaction_request()).await.unwrap();
         let _: serde_json::Value = provider.raw_request("evm_increaseTime".into(), (60,)).await.unwrap();
         let _: serde_json::Value = provider.raw_request("evm_mine".into(), ()).await.unwrap();
     });
