@@ -5,6 +5,8 @@
 //! columns, keeping one sponge state per row between blocks.
 
 use core::array;
+use core::ops::Range;
+use std::borrow::Cow;
 
 use ark_bn254::Fr;
 #[cfg(feature = "parallel")]
@@ -48,7 +50,7 @@ fn map_rows<T: Send>(n: usize, f: impl Fn(usize) -> T + Send + Sync) -> Vec<T> {
 }
 
 /// A block of columns, each with the log ratio between the block's row count and its own length.
-fn lifted_block<'a>(columns: &[&'a BaseColumn], log_size: u32) -> Vec<(&'a [BaseField], u32)> {
+fn lifted_block<'a>(columns: &'a [Cow<'_, BaseColumn>], log_size: u32) -> Vec<(&'a [BaseField], u32)> {
     columns.iter().map(|c| (c.as_slice(), log_size - c.len().ilog2())).collect()
 }
 
@@ -57,64 +59,86 @@ impl MerkleOpsLifted<Poseidon2MerkleHasher> for SimdBackend {
     /// `update_leaf` over a whole row). `columns` are sorted by increasing length, as Stwo's Merkle prover
     /// passes them.
     fn build_leaves(columns: &[&BaseColumn], lifting_log_size: u32) -> Vec<Poseidon2Hash> {
-        if columns.first().is_none_or(|c| c.len() < N_LANES) {
-            // No columns, or tiny ones: the generic implementation is as fast.
-            let cpu_columns: Vec<Vec<BaseField>> = columns.iter().map(|c| c.to_cpu()).collect();
-            let cpu_columns: Vec<&Vec<BaseField>> = cpu_columns.iter().collect();
-            return <CpuBackend as MerkleOpsLifted<Poseidon2MerkleHasher>>::build_leaves(
-                &cpu_columns,
-                lifting_log_size,
-            );
-        }
-        // All blocks but the last are absorbed whole (the sponge may permute them: more values follow);
-        // the last one (1 to 16 columns) goes through the hasher's finalization.
-        let n_full_blocks = (columns.len() - 1) / M31S_PER_BLOCK;
-        let (full_columns, last_columns) = columns.split_at(n_full_blocks * M31S_PER_BLOCK);
+        let log_sizes: Vec<u32> = columns.iter().map(|c| c.len().ilog2()).collect();
+        leaves(
+            &log_sizes,
+            |range| columns[range].iter().map(|&c| Cow::Borrowed(c)).collect(),
+            lifting_log_size,
+        )
+    }
 
-        // Sponge states at the last block boundary, one per row of the largest column seen so far. Two
-        // rows to start with, as the CPU implementation does (the lifting map keeps a row's parity).
-        let initial = [Fr::from(0u64), Fr::from(0u64), Fr::from(domain::MERKLE_LEAF)];
-        let mut states: Vec<[Fr; WIDTH]> = vec![initial; 2];
-        let mut states_log_size = 1;
-        for block in full_columns.chunks_exact(M31S_PER_BLOCK) {
-            let log_size = block.iter().fold(states_log_size, |m, c| m.max(c.len().ilog2()));
-            let block = lifted_block(block, log_size);
-            let prev = &states;
-            let prev_log_ratio = log_size - states_log_size;
-            states = map_rows(1 << log_size, |row| {
-                let mut state = prev[lifted_index(row, prev_log_ratio)];
-                let values: [BaseField; M31S_PER_BLOCK] =
-                    array::from_fn(|j| block[j].0[lifted_index(row, block[j].1)]);
-                absorb_block(
-                    &mut state,
-                    [pack_m31s(&values[..M31S_PER_FR]), pack_m31s(&values[M31S_PER_FR..])],
-                );
-                state
-            });
-            states_log_size = log_size;
-        }
-
-        let log_size = last_columns.iter().fold(states_log_size, |m, c| m.max(c.len().ilog2()));
-        let block = lifted_block(last_columns, log_size);
-        let prev_log_ratio = log_size - states_log_size;
-        let leaves = map_rows(1 << log_size, |row| {
-            let mut hasher =
-                Poseidon2MerkleHasher::from_sponge_state(states[lifted_index(row, prev_log_ratio)]);
-            for (values, log_ratio) in &block {
-                hasher.update_leaf(&[values[lifted_index(row, *log_ratio)]]);
-            }
-            hasher.finalize()
-        });
-        if lifting_log_size <= log_size {
-            return leaves;
-        }
-        let log_ratio = lifting_log_size - log_size;
-        map_rows(1 << lifting_log_size, |row| leaves[lifted_index(row, log_ratio)])
+    /// As [`Self::build_leaves`], fetching and hashing one block of 16 columns at a time: only one
+    /// block of evaluations is in memory, besides a sponge state per row.
+    fn build_leaves_streamed(
+        log_sizes: &[u32],
+        columns: &mut dyn FnMut(Range<usize>) -> Vec<BaseColumn>,
+        lifting_log_size: u32,
+    ) -> Vec<Poseidon2Hash> {
+        leaves(log_sizes, |range| columns(range).into_iter().map(Cow::Owned).collect(), lifting_log_size)
     }
 
     fn build_next_layer(prev_layer: &Vec<Poseidon2Hash>) -> Vec<Poseidon2Hash> {
         map_rows(prev_layer.len() / 2, |i| hash_node(prev_layer[2 * i], prev_layer[2 * i + 1]))
     }
+}
+
+/// The leaves of columns of log sizes `log_sizes` (increasing), which `fetch(range)` returns a block
+/// at a time.
+fn leaves<'a>(
+    log_sizes: &[u32],
+    mut fetch: impl FnMut(Range<usize>) -> Vec<Cow<'a, BaseColumn>>,
+    lifting_log_size: u32,
+) -> Vec<Poseidon2Hash> {
+    if log_sizes.first().is_none_or(|&s| 1 << s < N_LANES) {
+        // No columns, or tiny ones: the generic implementation is as fast.
+        let cpu_columns: Vec<Vec<BaseField>> = fetch(0..log_sizes.len()).iter().map(|c| c.to_cpu()).collect();
+        let cpu_columns: Vec<&Vec<BaseField>> = cpu_columns.iter().collect();
+        return <CpuBackend as MerkleOpsLifted<Poseidon2MerkleHasher>>::build_leaves(
+            &cpu_columns,
+            lifting_log_size,
+        );
+    }
+    // All blocks but the last are absorbed whole (the sponge may permute them: more values follow);
+    // the last one (1 to 16 columns) goes through the hasher's finalization.
+    let n_full_blocks = (log_sizes.len() - 1) / M31S_PER_BLOCK;
+
+    // Sponge states at the last block boundary, one per row of the largest column seen so far. Two
+    // rows to start with, as the CPU implementation does (the lifting map keeps a row's parity).
+    let initial = [Fr::from(0u64), Fr::from(0u64), Fr::from(domain::MERKLE_LEAF)];
+    let mut states: Vec<[Fr; WIDTH]> = vec![initial; 2];
+    let mut states_log_size = 1;
+    for start in (0..n_full_blocks).map(|b| b * M31S_PER_BLOCK) {
+        let block = fetch(start..start + M31S_PER_BLOCK);
+        let log_size = states_log_size.max(log_sizes[start + M31S_PER_BLOCK - 1]);
+        let block = lifted_block(&block, log_size);
+        let prev = &states;
+        let prev_log_ratio = log_size - states_log_size;
+        states = map_rows(1 << log_size, |row| {
+            let mut state = prev[lifted_index(row, prev_log_ratio)];
+            let values: [BaseField; M31S_PER_BLOCK] =
+                array::from_fn(|j| block[j].0[lifted_index(row, block[j].1)]);
+            absorb_block(&mut state, [pack_m31s(&values[..M31S_PER_FR]), pack_m31s(&values[M31S_PER_FR..])]);
+            state
+        });
+        states_log_size = log_size;
+    }
+
+    let last = fetch(n_full_blocks * M31S_PER_BLOCK..log_sizes.len());
+    let log_size = states_log_size.max(*log_sizes.last().unwrap_or(&0));
+    let block = lifted_block(&last, log_size);
+    let prev_log_ratio = log_size - states_log_size;
+    let leaves = map_rows(1 << log_size, |row| {
+        let mut hasher = Poseidon2MerkleHasher::from_sponge_state(states[lifted_index(row, prev_log_ratio)]);
+        for (values, log_ratio) in &block {
+            hasher.update_leaf(&[values[lifted_index(row, *log_ratio)]]);
+        }
+        hasher.finalize()
+    });
+    if lifting_log_size <= log_size {
+        return leaves;
+    }
+    let log_ratio = lifting_log_size - log_size;
+    map_rows(1 << lifting_log_size, |row| leaves[lifted_index(row, log_ratio)])
 }
 
 /// Nonces per parallel search step: large enough to keep every thread busy, small enough not to overshoot
@@ -194,6 +218,22 @@ mod tests {
             let n = columns.len();
             assert_eq!(cpu_tree.root(), simd_tree.root(), "{n} columns, lifting {lifting_log_size}");
             assert_eq!(cpu_tree.layers.last(), simd_tree.layers.last());
+
+            // Streamed: columns fetched a block of at most 16 at a time, each once, in order.
+            let log_sizes: Vec<u32> = columns.iter().map(|c| c.len().ilog2()).collect();
+            let mut fetched = 0;
+            let streamed = MerkleProverLifted::<SimdBackend, Poseidon2MerkleHasher>::commit_streamed(
+                &log_sizes,
+                &mut |range| {
+                    assert_eq!(range.start, fetched);
+                    assert!(range.len() <= M31S_PER_BLOCK || columns[0].len() < N_LANES);
+                    fetched = range.end;
+                    simd_columns[range].to_vec()
+                },
+                lifting_log_size,
+            );
+            assert_eq!(fetched, n);
+            assert_eq!(streamed.layers, simd_tree.layers, "streamed, {n} columns");
         }
     }
 

@@ -306,7 +306,8 @@ where
     Ok((execution, proof))
 }
 
-/// Proves a witness (which tests may have tampered with).
+/// Proves a witness (which tests may have tampered with). EVM proofs recompute the trace's
+/// evaluations where they are needed instead of keeping them ([`prove_witness_in`]).
 pub(crate) fn prove_witness<H: ProofHash>(
     program: &Program,
     tables: &PreprocessedTables,
@@ -317,12 +318,35 @@ pub(crate) fn prove_witness<H: ProofHash>(
 where
     SimdBackend: BackendForChannel<H>,
 {
+    prove_witness_in(program, tables, witness, config, class, H::KIND == HashKind::Poseidon2)
+}
+
+/// [`prove_witness`], keeping only the coefficients of the committed trace when
+/// `recompute_evaluations`. The evaluations at the blowup take `2^log_blowup` times the trace's
+/// memory: at the EVM proofs' blowup of 8, keeping them would need about 30 GiB for the 2^20 class.
+/// Recomputing costs three more FFTs per column (Merkle commitment, FRI quotients, decommitment),
+/// which are small next to the Poseidon2 hashing; the proof is the same either way.
+pub(crate) fn prove_witness_in<H: ProofHash>(
+    program: &Program,
+    tables: &PreprocessedTables,
+    mut witness: witness::Witness,
+    config: &StarkConfig,
+    class: SizeClass,
+    recompute_evaluations: bool,
+) -> Result<Proof<H>, ProveError>
+where
+    SimdBackend: BackendForChannel<H>,
+{
     let (ids, preprocessed) = preprocessed_trace(tables);
     let natural = PreprocessedTables::new(program);
     let (shape, roots) = (program_shape(program, &natural), program_roots(&natural));
     let claim = Claim { log_sizes: witness.log_sizes.clone() };
+    // Each column leaves the witness as it enters the trace, so the two are never both whole.
     let main: Vec<Vec<TraceColumn>> = info_span!("main trace").in_scope(|| {
-        witness.columns.iter().map(|cols| cols.iter().map(|c| trace_column(c)).collect()).collect()
+        std::mem::take(&mut witness.columns)
+            .into_iter()
+            .map(|cols| cols.into_iter().map(|c| trace_column(&c)).collect())
+            .collect()
     });
 
     let max_log = claim
@@ -335,6 +359,9 @@ where
     let twiddles = twiddles_for(max_log.max(16), config);
     let channel = &mut H::C::default();
     let mut scheme = CommitmentSchemeProver::<SimdBackend, H>::new(config.pcs(), &twiddles);
+    if recompute_evaluations {
+        scheme.set_recompute_evaluations();
+    }
     // No challenge is drawn before `mix_public`, which absorbs the configuration and statement.
     let mut builder = scheme.tree_builder();
     builder.extend_evals(preprocessed.clone());
@@ -364,6 +391,7 @@ where
                 })
                 .unzip()
         });
+    drop(main);
     channel.mix_felts(&claimed_sums);
     let mut builder = scheme.tree_builder();
     builder.extend_evals(interaction.into_iter().flatten().collect_vec());

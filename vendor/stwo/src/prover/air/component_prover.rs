@@ -1,3 +1,5 @@
+use std::borrow::Cow;
+
 use dashmap::DashMap;
 use itertools::Itertools;
 
@@ -66,6 +68,19 @@ impl<B: Backend> Poly<B> {
         }
     }
 
+    /// Nexus Zero patch: the evaluation on the committed domain, recomputed from the coefficients
+    /// if it was dropped (`CommitmentSchemeProver::set_recompute_evaluations`).
+    pub fn evaluation(
+        &self,
+        twiddles: &TwiddleTree<B>,
+    ) -> Cow<'_, CircleEvaluation<B, BaseField, BitReversedOrder>> {
+        if self.evals.is_dropped() {
+            Cow::Owned(self.get_evaluation_on_domain(self.evals.domain, twiddles))
+        } else {
+            Cow::Borrowed(&self.evals)
+        }
+    }
+
     pub fn get_evaluation_on_domain(
         &self,
         domain: CircleDomain,
@@ -108,7 +123,13 @@ impl<B: Backend> ComponentProvers<'_, B> {
             .iter()
             .map(|c| *c as &dyn Component)
             .collect();
-        let evaluation_mode = EvaluationMode::infer(&components, log_blowup_factor);
+        // Nexus Zero patch: dropped evaluations cannot be read on a subdomain.
+        let dropped = trace.polys.iter().flatten().any(|poly| poly.evals.is_dropped());
+        let evaluation_mode = if dropped {
+            EvaluationMode::ExtendToEvalDomain
+        } else {
+            EvaluationMode::infer(&components, log_blowup_factor)
+        };
         let mut accumulator = DomainEvaluationAccumulator::new(
             random_coeff,
             self.components().composition_log_degree_bound(),

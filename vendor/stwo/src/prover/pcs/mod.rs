@@ -23,6 +23,7 @@ use crate::prover::backend::{BackendForChannel, Col};
 use crate::prover::fri::{FriDecommitResult, FriProver};
 use crate::prover::mempool::BaseColumnPool;
 use crate::prover::pcs::quotient_ops::compute_fri_quotients;
+use crate::prover::backend::Backend;
 use crate::prover::poly::circle::{CircleCoefficients, CircleEvaluation};
 use crate::prover::poly::twiddles::TwiddleTree;
 use crate::prover::poly::BitReversedOrder;
@@ -36,6 +37,9 @@ pub struct CommitmentSchemeProver<'a, B: BackendForChannel<MC>, MC: MerkleChanne
     pub config: PcsConfig,
     pub twiddles: &'a TwiddleTree<B>,
     pub store_polynomials_coefficients: bool,
+    /// Nexus Zero patch: whether trees keep only their coefficients (see
+    /// [`Self::set_recompute_evaluations`]).
+    pub recompute_evaluations: bool,
     /// Pre-allocated base field column pool for polynomial evaluation during commit.
     pub base_column_pool: MaybeOwned<'a, BaseColumnPool<B>>,
 }
@@ -48,6 +52,7 @@ impl<'a, B: BackendForChannel<MC>, MC: MerkleChannel> CommitmentSchemeProver<'a,
             config,
             twiddles,
             store_polynomials_coefficients: false,
+            recompute_evaluations: false,
             base_column_pool: MaybeOwned::Owned(BaseColumnPool::new()),
         }
     }
@@ -62,6 +67,7 @@ impl<'a, B: BackendForChannel<MC>, MC: MerkleChannel> CommitmentSchemeProver<'a,
             config,
             twiddles,
             store_polynomials_coefficients: false,
+            recompute_evaluations: false,
             base_column_pool: MaybeOwned::Borrowed(base_column_pool),
         }
     }
@@ -72,18 +78,38 @@ impl<'a, B: BackendForChannel<MC>, MC: MerkleChannel> CommitmentSchemeProver<'a,
         self.store_polynomials_coefficients = true;
     }
 
+    /// Nexus Zero patch: from the next commit on, trees keep only their polynomials' coefficients
+    /// and recompute the evaluations, a few columns at a time, where the Merkle commitment, the FRI
+    /// quotients and the decommitment need them. The committed trace then takes
+    /// `2^log_blowup_factor` times less memory, for a few more FFTs; the proof is the same. The
+    /// composition polynomial is then always evaluated from the coefficients
+    /// ([`super::EvaluationMode::ExtendToEvalDomain`]), so coefficients are stored too.
+    pub const fn set_recompute_evaluations(&mut self) {
+        self.store_polynomials_coefficients = true;
+        self.recompute_evaluations = true;
+    }
+
     /// Evaluates the given polynomials, commits them into a Merkle tree, mixes the root into
     /// the channel, and appends the resulting tree to the scheme.
     fn commit(&mut self, polynomials: ColumnVec<CircleCoefficients<B>>, channel: &mut MC::C) {
         let _span = span!(Level::INFO, "Commitment").entered();
-        let tree = CommitmentTreeProver::new(
-            polynomials,
-            self.config.fri_config.log_blowup_factor,
-            self.twiddles,
-            self.store_polynomials_coefficients,
-            self.config.lifting_log_size,
-            &self.base_column_pool,
-        );
+        let tree = if self.recompute_evaluations {
+            CommitmentTreeProver::new_recomputed(
+                polynomials,
+                self.config.fri_config.log_blowup_factor,
+                self.twiddles,
+                self.config.lifting_log_size,
+            )
+        } else {
+            CommitmentTreeProver::new(
+                polynomials,
+                self.config.fri_config.log_blowup_factor,
+                self.twiddles,
+                self.store_polynomials_coefficients,
+                self.config.lifting_log_size,
+                &self.base_column_pool,
+            )
+        };
         MC::mix_root(channel, tree.commitment.root());
         self.trees.push(MaybeOwned::Owned(tree));
     }
@@ -224,11 +250,10 @@ impl<'a, B: BackendForChannel<MC>, MC: MerkleChannel> CommitmentSchemeProver<'a,
             .map_cols(|x| x.iter().map(|o| o.value).collect());
         channel.mix_felts(&sampled_values.clone().flatten_cols());
 
-        let columns = self.evaluations();
-        print_column_size_histogram::<B, MC>(&columns);
+        print_column_size_histogram::<B, MC>(&self.evaluations());
         // Compute oods quotients for boundary constraints on the sampled points.
         let quotients = compute_fri_quotients(
-            &columns,
+            &self.polynomials(),
             &samples,
             channel.draw_secure_felt(),
             lifting_log_size,
@@ -276,7 +301,7 @@ impl<'a, B: BackendForChannel<MC>, MC: MerkleChannel> CommitmentSchemeProver<'a,
             .trees
             .as_ref()
             .zip_eq(query_positions_tree)
-            .map(|(tree, query_positions)| tree.decommit(query_positions))
+            .map(|(tree, query_positions)| tree.decommit(query_positions, self.twiddles))
             .0
             .into_iter()
             .map(|(v, x)| (v, x.decommitment, x.aux))
@@ -285,7 +310,7 @@ impl<'a, B: BackendForChannel<MC>, MC: MerkleChannel> CommitmentSchemeProver<'a,
         // Return evaluation buffers to the memory pool for reuse (owned trees only).
         for tree in &mut self.trees.0 {
             if let MaybeOwned::Owned(tree) = tree {
-                for poly in tree.polynomials.drain(..) {
+                for poly in tree.polynomials.drain(..).filter(|poly| !poly.evals.is_dropped()) {
                     let log_size = poly.evals.domain.log_size();
                     self.base_column_pool.give_back(log_size, poly.evals.values);
                 }
@@ -397,6 +422,47 @@ impl<B: BackendForChannel<MC>, MC: MerkleChannel> CommitmentTreeProver<B, MC> {
         }
     }
 
+    /// Nexus Zero patch: a tree that keeps only the coefficients of its polynomials (see
+    /// [`CommitmentSchemeProver::set_recompute_evaluations`]). The evaluations are computed a block
+    /// of columns at a time, hashed into the leaves and dropped.
+    pub fn new_recomputed(
+        polynomials: ColumnVec<CircleCoefficients<B>>,
+        log_blowup_factor: u32,
+        twiddles: &TwiddleTree<B>,
+        lifting_log_size: Option<u32>,
+    ) -> Self {
+        let _span = span!(Level::INFO, "Extension and Merkle").entered();
+        let polynomials = polynomials
+            .into_iter()
+            .map(|coeffs| {
+                let domain = CanonicCoset::new(coeffs.log_size() + log_blowup_factor).circle_domain();
+                Poly::new(Some(coeffs), CircleEvaluation::dropped(domain))
+            })
+            .collect_vec();
+        // The Merkle prover takes columns by increasing size, in a stable order.
+        let order = (0..polynomials.len())
+            .sorted_by_key(|&i| polynomials[i].evals.domain.log_size())
+            .collect_vec();
+        let log_sizes = order
+            .iter()
+            .map(|&i| polynomials[i].evals.domain.log_size())
+            .collect_vec();
+        let lifting_log_size =
+            lifting_log_size.unwrap_or(log_sizes.last().copied().unwrap_or_default());
+        let commitment = MerkleProverLifted::commit_streamed(
+            &log_sizes,
+            &mut |range| {
+                let polys = order[range].iter().map(|&i| &polynomials[i]).collect_vec();
+                recompute_evaluations(&polys, twiddles)
+            },
+            lifting_log_size,
+        );
+        CommitmentTreeProver {
+            polynomials,
+            commitment,
+        }
+    }
+
     /// Decommits the merkle tree on the given query positions.
     /// Returns the values at the queried positions and the decommitment.
     /// The queries are given as a mapping from the log size of the layer size to the queried
@@ -404,17 +470,49 @@ impl<B: BackendForChannel<MC>, MC: MerkleChannel> CommitmentTreeProver<B, MC> {
     fn decommit(
         &self,
         queries: &[usize],
+        twiddles: &TwiddleTree<B>,
     ) -> (
         ColumnVec<Vec<BaseField>>,
         ExtendedMerkleDecommitmentLifted<MC::H>,
     ) {
-        let eval_vec = self
-            .polynomials
-            .iter()
-            .map(|poly| &poly.evals.values)
-            .collect_vec();
-        self.commitment.decommit(queries, eval_vec)
+        if !self.polynomials.iter().any(|poly| poly.evals.is_dropped()) {
+            let eval_vec = self
+                .polynomials
+                .iter()
+                .map(|poly| &poly.evals.values)
+                .collect_vec();
+            return self.commitment.decommit(queries, eval_vec);
+        }
+        // Nexus Zero patch: recompute dropped evaluations a block at a time.
+        let polys = self.polynomials.iter().collect_vec();
+        let values = polys
+            .chunks(RECOMPUTED_BLOCK)
+            .flat_map(|block| {
+                recompute_evaluations(block, twiddles)
+                    .iter()
+                    .map(|column| self.commitment.queried_values(queries, column))
+                    .collect_vec()
+            })
+            .collect();
+        (values, self.commitment.decommit_hashes(queries))
     }
+}
+
+/// Nexus Zero patch: how many columns are recomputed at once where evaluations were dropped: enough
+/// to keep every thread busy, few enough that a block of the largest columns stays small.
+pub(crate) const RECOMPUTED_BLOCK: usize = 16;
+
+/// Nexus Zero patch: the evaluations of `polys` on their committed domains (recomputed from the
+/// coefficients where they were dropped).
+pub(crate) fn recompute_evaluations<B: Backend>(
+    polys: &[&Poly<B>],
+    twiddles: &TwiddleTree<B>,
+) -> Vec<Col<B, BaseField>> {
+    let evaluate = |poly: &&Poly<B>| poly.evaluation(twiddles).into_owned().values;
+    #[cfg(feature = "parallel")]
+    return polys.par_iter().map(evaluate).collect();
+    #[cfg(not(feature = "parallel"))]
+    return polys.iter().map(evaluate).collect();
 }
 
 fn print_column_size_histogram<B: BackendForChannel<MC>, MC: MerkleChannel>(

@@ -10,12 +10,13 @@ use crate::core::pcs::quotients::{
     build_samples_with_randomness_and_periodicity, ColumnSampleBatch, PointSample,
 };
 use crate::core::pcs::TreeVec;
-use crate::prover::backend::ColumnOps;
+use crate::prover::backend::{Backend, ColumnOps};
 use crate::prover::poly::circle::{CircleEvaluation, PolyOps, SecureEvaluation};
 use crate::prover::poly::twiddles::TwiddleTree;
 use crate::prover::poly::BitReversedOrder;
 use crate::prover::secure_column::SecureColumnByCoords;
-use crate::prover::AccumulationOps;
+use crate::prover::pcs::{recompute_evaluations, RECOMPUTED_BLOCK};
+use crate::prover::{AccumulationOps, Poly};
 
 pub trait QuotientOps: PolyOps {
     /// Receives a non-empty set of columns of the *same* size, and populates the vector
@@ -83,8 +84,11 @@ pub struct AccumulatedNumerators<B: ColumnOps<BaseField>> {
     pub first_linear_term_acc: SecureField,
 }
 
-pub fn compute_fri_quotients<B: QuotientOps + AccumulationOps>(
-    columns: &TreeVec<Vec<&CircleEvaluation<B, BaseField, BitReversedOrder>>>,
+/// Nexus Zero patch: takes the committed polynomials instead of their evaluations, and recomputes
+/// dropped evaluations (`CommitmentSchemeProver::set_recompute_evaluations`) a block of columns at
+/// a time.
+pub fn compute_fri_quotients<B: Backend + QuotientOps + AccumulationOps>(
+    columns: &TreeVec<Vec<&Poly<B>>>,
     samples: &TreeVec<Vec<Vec<PointSample>>>,
     random_coeff: SecureField,
     lifting_log_size: u32,
@@ -98,7 +102,7 @@ pub fn compute_fri_quotients<B: QuotientOps + AccumulationOps>(
         columns
             .0
             .iter()
-            .map(|x| x.iter().map(|c| c.domain.log_size()))
+            .map(|x| x.iter().map(|c| c.evals.domain.log_size()))
             .collect(),
         lifting_log_size,
         random_coeff,
@@ -113,19 +117,43 @@ pub fn compute_fri_quotients<B: QuotientOps + AccumulationOps>(
         columns.iter().flatten(),
         samples_with_randomness.iter().flatten(),
     )
-    .sorted_by_key(|(c, _)| c.domain.log_size())
-    .group_by(|(c, _)| c.domain.log_size())
+    .sorted_by_key(|(c, _)| c.evals.domain.log_size())
+    .group_by(|(c, _)| c.evals.domain.log_size())
     .into_iter()
     .for_each(|(_, tuples)| {
-        let (columns, samples_with_randomness): (Vec<_>, Vec<_>) = tuples.unzip();
-        // TODO: slice.
-        let sample_batches = ColumnSampleBatch::new_vec(&samples_with_randomness);
-        B::accumulate_numerators(
-            &columns,
-            &sample_batches,
-            &mut accumulated_numerators_vec,
-            log_blowup_factor,
-        )
+        let (columns, samples_with_randomness): (Vec<&Poly<B>>, Vec<_>) = tuples.unzip();
+        if !columns.iter().any(|c| c.evals.is_dropped()) {
+            let columns = columns.iter().map(|c| &c.evals).collect_vec();
+            // TODO: slice.
+            let sample_batches = ColumnSampleBatch::new_vec(&samples_with_randomness);
+            B::accumulate_numerators(
+                &columns,
+                &sample_batches,
+                &mut accumulated_numerators_vec,
+                log_blowup_factor,
+            );
+            return;
+        }
+        // The numerators are linear in the columns: accumulate a block at a time, and add up the
+        // accumulations of each sample point.
+        let first = accumulated_numerators_vec.len();
+        for (columns, samples_with_randomness) in zip(
+            columns.chunks(RECOMPUTED_BLOCK),
+            samples_with_randomness.chunks(RECOMPUTED_BLOCK),
+        ) {
+            let evaluations = zip(columns, recompute_evaluations(columns, twiddles))
+                .map(|(c, values)| CircleEvaluation::new(c.evals.domain, values))
+                .collect_vec();
+            let sample_batches = ColumnSampleBatch::new_vec(samples_with_randomness);
+            let mut block = vec![];
+            B::accumulate_numerators(
+                &evaluations.iter().collect_vec(),
+                &sample_batches,
+                &mut block,
+                log_blowup_factor,
+            );
+            add_accumulations(&mut accumulated_numerators_vec, first, block);
+        }
     });
 
     // Group and accumulate the numerators per sample point: the accumulations (of different
@@ -166,6 +194,30 @@ pub fn compute_fri_quotients<B: QuotientOps + AccumulationOps>(
         log_blowup_factor,
         twiddles,
     )
+}
+
+/// Nexus Zero patch: adds the accumulations in `block` to those of `accs[first..]` at the same
+/// sample point (all of one column size), or appends them.
+fn add_accumulations<B: AccumulationOps>(
+    accs: &mut Vec<AccumulatedNumerators<B>>,
+    first: usize,
+    block: Vec<AccumulatedNumerators<B>>,
+) {
+    for acc in block {
+        match accs[first..]
+            .iter_mut()
+            .find(|a| a.sample_point == acc.sample_point)
+        {
+            Some(existing) => {
+                B::accumulate(
+                    &mut existing.partial_numerators_acc,
+                    &acc.partial_numerators_acc,
+                );
+                existing.first_linear_term_acc += acc.first_linear_term_acc;
+            }
+            None => accs.push(acc),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -215,7 +267,7 @@ mod tests {
         let rand_coeff =
             SecureField::from_m31_array(std::array::from_fn(|_| M31::from(rng.gen::<u32>())));
         let quot_eval = compute_fri_quotients(
-            &TreeVec(vec![vec![&eval]]),
+            &TreeVec(vec![vec![&crate::prover::Poly::new(None, eval)]]),
             &TreeVec(vec![vec![samples]]),
             rand_coeff,
             LOG_SIZE + LOG_BLOWUP_FACTOR,
@@ -339,7 +391,7 @@ mod tests {
             SecureField::from_m31_array(std::array::from_fn(|_| M31::from(rng.gen::<u32>())));
         let twiddles = SimdBackend::precompute_twiddles(eval_domain.half_coset);
         let quot_eval = compute_fri_quotients(
-            &TreeVec(vec![vec![&simd_eval]]),
+            &TreeVec(vec![vec![&crate::prover::Poly::new(None, simd_eval)]]),
             &TreeVec(vec![vec![samples]]),
             rand_coeff,
             LOG_SIZE + LOG_BLOWUP_FACTOR,

@@ -1,3 +1,5 @@
+use core::ops::Range;
+
 use serde::{Deserialize, Serialize};
 
 use crate::core::fields::m31::BaseField;
@@ -17,6 +19,19 @@ pub trait MerkleOpsLifted<H: MerkleHasherLifted>:
     /// Given a layer of hashes as input, computes a new layer by hashing pairs
     /// of adjacent elements of the input, as in a standard Merkle tree.
     fn build_next_layer(prev_layer: &Col<Self, H::Hash>) -> Col<Self, H::Hash>;
+
+    /// Nexus Zero patch: [`Self::build_leaves`] of columns that are produced on request, so that a
+    /// backend can hash them a few at a time instead of holding them all. `log_sizes` are the
+    /// columns' log sizes in increasing order; `columns(range)` returns the columns `range` of
+    /// that order. This default asks for all of them at once.
+    fn build_leaves_streamed(
+        log_sizes: &[u32],
+        columns: &mut dyn FnMut(Range<usize>) -> Vec<Col<Self, BaseField>>,
+        lifting_log_size: u32,
+    ) -> Col<Self, H::Hash> {
+        let columns = columns(0..log_sizes.len());
+        Self::build_leaves(&columns.iter().collect::<Vec<_>>(), lifting_log_size)
+    }
 }
 
 pub trait PackLeavesOps: ColumnOps<BaseField> {

@@ -67,7 +67,26 @@ impl<B: MerkleOpsLifted<H>, H: MerkleHasherLifted> MerkleProverLifted<B, H> {
             assert!(lifting_log_size >= max_log_size);
             layers.push(B::build_leaves(&sorted_columns, lifting_log_size));
         }
+        Self::from_leaves(layers.pop().unwrap(), lifting_log_size)
+    }
 
+    /// Nexus Zero patch: [`Self::commit`] of columns produced on request (see
+    /// [`MerkleOpsLifted::build_leaves_streamed`]); `log_sizes` are sorted increasingly and
+    /// `columns(range)` returns the columns `range` of that order.
+    pub fn commit_streamed(
+        log_sizes: &[u32],
+        columns: &mut dyn FnMut(core::ops::Range<usize>) -> Vec<Col<B, BaseField>>,
+        lifting_log_size: u32,
+    ) -> Self {
+        let _span = span!(Level::TRACE, "Merkle", class = "MerkleCommitment").entered();
+        assert!(log_sizes.is_sorted());
+        assert!(log_sizes.last().is_none_or(|&max| lifting_log_size >= max));
+        let leaves = B::build_leaves_streamed(log_sizes, columns, lifting_log_size);
+        Self::from_leaves(leaves, lifting_log_size)
+    }
+
+    fn from_leaves(leaves: Col<B, H::Hash>, lifting_log_size: u32) -> Self {
+        let mut layers = vec![leaves];
         (0..lifting_log_size).for_each(|_| {
             layers.push(B::build_next_layer(layers.last().unwrap()));
         });
@@ -98,22 +117,29 @@ impl<B: MerkleOpsLifted<H>, H: MerkleHasherLifted> MerkleProverLifted<B, H> {
         ColumnVec<Vec<BaseField>>,
         ExtendedMerkleDecommitmentLifted<H>,
     ) {
-        // Prepare output buffers.
-        let mut queried_values: ColumnVec<Vec<BaseField>> = vec![];
+        let queried_values = columns
+            .iter()
+            .map(|col| self.queried_values(query_positions, col))
+            .collect();
+        (queried_values, self.decommit_hashes(query_positions))
+    }
+
+    /// The values of `column` (of this tree) at the query positions, which index the lifted
+    /// (largest) layer.
+    pub fn queried_values(&self, query_positions: &[usize], column: &Col<B, BaseField>) -> Vec<BaseField> {
+        let max_log_size = self.layers.len() - 1;
+        let shift = max_log_size - column.len().ilog2() as usize;
+        query_positions
+            .iter()
+            .map(|pos| column.at((pos >> (shift + 1) << 1) + (pos & 1)))
+            .collect()
+    }
+
+    /// Nexus Zero patch: the hash witness of [`Self::decommit`], apart from the queried values (which
+    /// a prover that no longer holds the columns computes itself with [`Self::queried_values`]).
+    pub fn decommit_hashes(&self, query_positions: &[usize]) -> ExtendedMerkleDecommitmentLifted<H> {
         let mut decommitment = MerkleDecommitmentLifted::<H>::default();
         let mut all_node_values: Vec<HashMap<usize, <H as MerkleHasherLifted>::Hash>> = vec![];
-
-        // Compute the queried values.
-        let max_log_size = self.layers.len() - 1;
-        for col in columns.iter() {
-            let log_size = col.len().ilog2() as usize;
-            let shift = max_log_size - log_size;
-            let res: Vec<_> = query_positions
-                .iter()
-                .map(|pos| col.at((pos >> (shift + 1) << 1) + (pos & 1)))
-                .collect();
-            queried_values.push(res);
-        }
 
         // Nexus Zero patch: the PCS maps query positions into a shorter preprocessed tree in an order
         // that is not always increasing; the walk below needs sorted, distinct positions.
@@ -156,13 +182,10 @@ impl<B: MerkleOpsLifted<H>, H: MerkleHasherLifted> MerkleProverLifted<B, H> {
 
             all_node_values.push(all_node_values_for_layer);
         }
-        (
-            queried_values,
-            ExtendedMerkleDecommitmentLifted {
-                decommitment,
-                aux: MerkleDecommitmentLiftedAux { all_node_values },
-            },
-        )
+        ExtendedMerkleDecommitmentLifted {
+            decommitment,
+            aux: MerkleDecommitmentLiftedAux { all_node_values },
+        }
     }
 
     pub fn root(&self) -> H::Hash {

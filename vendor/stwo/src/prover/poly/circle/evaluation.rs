@@ -34,6 +34,21 @@ impl<B: ColumnOps<F>, F: ExtensionOf<BaseField>, EvalOrder> CircleEvaluation<B, 
         }
     }
 
+    /// Nexus Zero patch: an evaluation whose values were dropped (see
+    /// `CommitmentSchemeProver::set_recompute_evaluations`): only its domain is kept.
+    pub fn dropped(domain: CircleDomain) -> Self {
+        Self {
+            domain,
+            values: Col::<B, F>::zeros(0),
+            _eval_order: PhantomData,
+        }
+    }
+
+    /// Nexus Zero patch: whether the values were dropped ([`Self::dropped`]).
+    pub fn is_dropped(&self) -> bool {
+        self.values.len() != self.domain.size()
+    }
+
     /// Creates a zero-filled evaluation on a minimal viable domain.
     ///
     /// For a custom domain size, use `zero_padding_with_log_size`.
