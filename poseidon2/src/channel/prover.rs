@@ -124,7 +124,7 @@ fn leaves<'a>(
     }
 
     let last = fetch(n_full_blocks * M31S_PER_BLOCK..log_sizes.len());
-    let log_size = states_log_size.max(*log_sizes.last().unwrap_or(&0));
+    let log_size = states_log_size.max(log_sizes[log_sizes.len() - 1]);
     let block = lifted_block(&last, log_size);
     let prev_log_ratio = log_size - states_log_size;
     let leaves = map_rows(1 << log_size, |row| {

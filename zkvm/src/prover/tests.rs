@@ -1,21 +1,23 @@
 //! Soundness: a real trace with one corrupted cell must not yield a proof that verifies.
 
+use nzero_poseidon2::Poseidon2MerkleChannel;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use stwo::core::fields::m31::M31;
 use stwo::core::vcs_lifted::blake2_merkle::Blake2sMerkleChannel;
+use stwo::prover::backend::BackendForChannel;
+use stwo::prover::backend::simd::SimdBackend;
 
 use super::witness::{Witness, generate};
-use nzero_poseidon2::Poseidon2MerkleChannel;
-
 use super::{ProveError, prove_witness, prove_witness_in};
 use crate::air::tables::{BITWISE_OPS, BitwiseTableCols, range_is_preprocessed};
 use crate::air::{ComponentKind, PreprocessedTables};
 use crate::class::{EVM_TABLE_LOG_SIZE, SizeClass};
 use crate::config::StarkConfig;
 use crate::executor::{ExecConfig, trace};
+use crate::hash::ProofHash;
 use crate::program::Program;
-use crate::proof::ProgramKey;
+use crate::proof::{ProgramKey, Proof};
 use crate::verifier::verify;
 
 const CONFIG: StarkConfig = StarkConfig::insecure_for_tests();
@@ -222,39 +224,36 @@ fn memory_and_jump_program() -> Program {
 fn recomputing_evaluations_yields_the_same_proof() {
     let program = memory_and_jump_program();
     let (tables, witness) = honest_witness(&program, b"");
-    let blake2s = |recompute| {
-        let proof = prove_witness_in::<Blake2sMerkleChannel>(
-            &program,
-            &tables,
-            witness.clone(),
-            &CONFIG,
-            SizeClass::C16,
-            recompute,
-        );
-        proof.expect("proves").to_bytes()
-    };
-    assert_eq!(blake2s(true), blake2s(false), "Blake2s");
+    let [recomputed, kept] =
+        prove_both_ways::<Blake2sMerkleChannel>(&program, &tables, &witness, &CONFIG, SizeClass::C16);
+    assert_eq!(recomputed.to_bytes(), kept.to_bytes(), "Blake2s");
 
     let tables = tables.padded_to(EVM_TABLE_LOG_SIZE).expect("fits the EVM tables");
     let mut witness = witness;
     witness.pad_to_evm(SizeClass::Test).expect("fits the test class");
     let config = StarkConfig::evm_insecure_for_tests();
-    let poseidon2 = |recompute| {
-        let proof = prove_witness_in::<Poseidon2MerkleChannel>(
-            &program,
-            &tables,
-            witness.clone(),
-            &config,
-            SizeClass::Test,
-            recompute,
-        );
-        proof.expect("proves")
-    };
-    let recomputed = poseidon2(true);
-    assert_eq!(recomputed.to_bytes(), poseidon2(false).to_bytes(), "Poseidon2");
+    let [recomputed, kept] =
+        prove_both_ways::<Poseidon2MerkleChannel>(&program, &tables, &witness, &config, SizeClass::Test);
+    assert_eq!(recomputed.to_bytes(), kept.to_bytes(), "Poseidon2");
     let (execution, _) = trace(&program, b"", &ExecConfig::default()).expect("the program runs");
     let key = super::program_key(&program).2;
     verify(&recomputed, &key, &execution.public_values, &config).expect("the recomputed proof verifies");
+}
+
+/// `witness` proven with its evaluations recomputed, then kept.
+fn prove_both_ways<H: ProofHash>(
+    program: &Program,
+    tables: &PreprocessedTables,
+    witness: &Witness,
+    config: &StarkConfig,
+    class: SizeClass,
+) -> [Proof<H>; 2]
+where
+    SimdBackend: BackendForChannel<H>,
+{
+    [true, false].map(|recompute| {
+        prove_witness_in::<H>(program, tables, witness.clone(), config, class, recompute).expect("proves")
+    })
 }
 
 #[test]
